@@ -1,0 +1,39 @@
+# ATS Bridge. Quick start: `make run` (the product on SQLite + the embedded Merge sandbox) and
+# `make test` (every test). Both install what they need first (scripts/setup.sh, idempotent).
+
+SHELL := /bin/bash
+TEST_FEATURES := --features app/ssr,merge/sandbox
+export ATSB_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup build test-rust test-e2e sandbox fmt lint bench
+
+setup:
+	@scripts/phase.sh setup scripts/setup.sh
+
+## Build (release) and serve on http://127.0.0.1:3000 with SQLite under ./data and the sandbox.
+run: setup
+	scripts/leptos.sh serve --release
+
+build: setup
+	@scripts/phase.sh "build (release: server, wasm, css)" scripts/leptos.sh build --release
+
+## Every test: Rust unit + integration (sandbox, SQLite, PostgreSQL) and Playwright in Chromium.
+test: setup test-rust test-e2e
+
+test-rust: setup
+	@scripts/check-pg.sh
+	@scripts/phase.sh "rust tests (unit, sandbox, SQLite, PostgreSQL)" cargo test --release --workspace $(TEST_FEATURES)
+
+test-e2e: build
+	@scripts/phase.sh "end-to-end (Playwright, Chromium)" scripts/e2e.sh
+
+## The Merge sandbox on its own (127.0.0.1:4010 unless SANDBOX_ADDR says otherwise).
+sandbox:
+	cargo run --release -p merge --features sandbox --bin sandbox
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --release --workspace $(TEST_FEATURES) --all-targets -- -D warnings

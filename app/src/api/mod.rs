@@ -1,0 +1,27 @@
+//! Server functions and the wire types they exchange, one module per area.
+//!
+//! Form-backed functions end with a redirect back to their page carrying a flash message
+//! (`?notice=` or `?error=`), so the same form works with and without JavaScript.
+
+pub mod integration;
+pub mod positions;
+pub mod requests;
+pub mod session;
+
+/// Where a form goes after it ran, with a message for the page's flash banner.
+#[cfg(feature = "ssr")]
+pub(crate) fn back<T>(page: &str, result: Result<T, crate::error::AppError>, notice: &str) -> Result<T, crate::error::AppError> {
+    let (key, text) = match &result {
+        Ok(_) => ("notice", notice.to_string()),
+        Err(e) => ("error", e.to_string()),
+    };
+    let nonce = &crate::ssr::crypto::public_id()[..6];
+    let sep = if page.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{page}{sep}{key}={}&n={nonce}", urlencode(&text)));
+    result
+}
+
+#[cfg(feature = "ssr")]
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

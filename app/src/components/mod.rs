@@ -1,0 +1,87 @@
+//! Reusable presentational components (no server calls).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+
+/// An invisible marker that flips to `data-hydrated="true"` once the page runs in the browser;
+/// end-to-end tests wait for it before clicking.
+#[component]
+pub fn HydrationMarker() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! { <span id="hydrated" class="hidden" data-hydrated=move || hydrated.get().to_string()></span> }
+}
+
+/// The flash banner a form leaves in the URL (`?notice=` / `?error=`).
+#[component]
+pub fn Flash() -> impl IntoView {
+    let q = use_query_map();
+    view! {
+        {move || q.read().get("notice").filter(|n| !n.is_empty()).map(|n| view! {
+            <p role="status" class="my-3 rounded border border-green-300 bg-green-50 p-3 text-green-900">"✓ " {n}</p>
+        })}
+        {move || q.read().get("error").filter(|e| !e.is_empty()).map(|e| view! {
+            <p role="alert" class="my-3 rounded border border-red-300 bg-red-50 p-3 text-red-900">"⚠ " {e}</p>
+        })}
+    }
+}
+
+/// A key that changes whenever a form redirected back with a flash, so page data refetches.
+pub fn refresh_key() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let q = use_query_map();
+    move || q.read().get("n")
+}
+
+/// Shows an error from a server function, with a sign-in link for 401s.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    let signin = matches!(error, AppError::Unauthorized);
+    view! {
+        <div role="alert" class="my-3 rounded border border-red-300 bg-red-50 p-3 text-red-900">
+            <p>{error.to_string()}</p>
+            {signin.then(|| view! { <a class="underline" href="/login">"Sign in"</a> })}
+        </div>
+    }
+}
+
+/// A white panel with a heading.
+#[component]
+pub fn Card(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="my-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <h2 class="mb-3 text-lg font-semibold">{title}</h2>
+            {children()}
+        </section>
+    }
+}
+
+/// A small status label: text always, colour only as a hint.
+#[component]
+pub fn Badge(#[prop(into)] text: String, #[prop(optional)] tone: Tone) -> impl IntoView {
+    let class = match tone {
+        Tone::Neutral => "bg-slate-100 text-slate-800",
+        Tone::Good => "bg-green-100 text-green-900",
+        Tone::Warn => "bg-amber-100 text-amber-900",
+        Tone::Bad => "bg-red-100 text-red-900",
+    };
+    view! { <span class=format!("inline-block rounded px-2 py-0.5 text-sm {class}")>{text}</span> }
+}
+
+/// The hint a [`Badge`] carries.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tone {
+    #[default]
+    Neutral,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// Primary button classes.
+pub const BUTTON: &str = "rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50";
+/// Secondary button classes.
+pub const BUTTON_LIGHT: &str = "rounded border border-slate-300 bg-white px-3 py-1.5 text-slate-800 hover:bg-slate-100";
+/// Text input classes.
+pub const INPUT: &str = "w-full rounded border border-slate-300 px-3 py-2";

@@ -1,0 +1,10 @@
+//! One routed page per module.
+
+pub mod candidate;
+pub mod integration;
+pub mod login;
+pub mod mailbox;
+pub mod positions;
+pub mod request;
+pub mod requests;
+pub mod respond;

@@ -1,0 +1,110 @@
+//! One interview request: the candidate's answer, the ATS push, and what syncs back.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::requests::{get_request, RequestDetail},
+    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone},
+};
+
+/// The request page.
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = refresh_key();
+    let data = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), key()),
+        |(id, _)| get_request(id),
+    );
+    view! {
+        <Title text="Interview request · ATS Bridge"/>
+        <p><a class="text-blue-800 underline" href="/requests">"← All requests"</a></p>
+        <Flash/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <RequestView r/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn push_tone(state: &str) -> Tone {
+    match state {
+        "done" => Tone::Good,
+        "failed" => Tone::Bad,
+        _ => Tone::Warn,
+    }
+}
+
+#[component]
+fn RequestView(r: RequestDetail) -> impl IntoView {
+    let outcome_tone = match r.state.as_str() {
+        "hired" => Tone::Good,
+        "rejected" | "declined" => Tone::Bad,
+        _ => Tone::Neutral,
+    };
+    view! {
+        <h1 class="mt-2 text-2xl font-bold">
+            <a class="underline" href=format!("/candidates/{}", r.candidate_id)>{r.candidate.clone()}</a>
+            " for " {r.position.clone()}
+        </h1>
+        <p class="mt-1" data-testid="request-state">"Request: " <Badge text=r.state.clone() tone=outcome_tone/></p>
+        {(!r.message.is_empty()).then(|| view! { <p class="mt-2 italic text-slate-700">{format!("“{}”", r.message)}</p> })}
+        <Card title="In the ATS">
+            {match r.push_state.clone() {
+                None => view! { <p>"Nothing is sent to the ATS until the candidate accepts."</p> }.into_any(),
+                Some(s) => view! {
+                    <p data-testid="push-state">"Push: " <Badge text=s.clone() tone=push_tone(&s)/></p>
+                    {r.push_message.clone().map(|m| view! {
+                        <p role=if s == "done" { "status" } else { "alert" } class="mt-1 text-amber-900" data-testid="push-message">{m}</p>
+                    })}
+                    {r.correlation_id.clone().filter(|_| s != "done").map(|c| view! {
+                        <p class="text-sm text-slate-600">"Reference for support: " <code>{c}</code></p>
+                    })}
+                }.into_any(),
+            }}
+            <dl class="mt-3 grid grid-cols-[12rem_1fr] gap-y-1 text-sm">
+                <dt class="text-slate-600">"ATS candidate"</dt><dd data-testid="ats-candidate">{r.ats_candidate_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt class="text-slate-600">"ATS application"</dt><dd data-testid="ats-application">{r.ats_application_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt class="text-slate-600">"Profile attachment"</dt><dd data-testid="ats-attachment">{r.ats_attachment_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt class="text-slate-600">"Current stage"</dt>
+                <dd data-testid="stage">
+                    {r.stage.clone().unwrap_or_else(|| "—".into())}
+                    {r.marketplace_status.clone().map(|m| format!(" ({m})"))}
+                </dd>
+                {r.outcome_at.clone().map(|at| view! {
+                    <dt class="text-slate-600">"Outcome"</dt>
+                    <dd data-testid="outcome">
+                        {format!("{} on {at}", r.state)}
+                        {r.reject_reason.clone().map(|rr| format!(" — {rr}"))}
+                    </dd>
+                })}
+            </dl>
+        </Card>
+        <Card title="Interviews">
+            {if r.interviews.is_empty() {
+                view! { <p>"No interviews scheduled in the ATS yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="divide-y divide-slate-200">
+                        {r.interviews.into_iter().map(|i| view! {
+                            <li class="py-2" data-testid="interview">
+                                <strong>{i.when}</strong> " · " <Badge text=i.status/>
+                                {i.location.map(|l| format!(" · {l}"))}
+                                <div class="text-sm text-slate-700">
+                                    {i.organizer.map(|o| format!("Organizer: {o}. "))}
+                                    {(!i.interviewers.is_empty()).then(|| format!("Interviewers: {}", i.interviewers))}
+                                </div>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Card>
+    }
+}

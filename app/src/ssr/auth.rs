@@ -1,0 +1,197 @@
+//! Sign-in and capabilities. Checking the session yields a capability value
+//! (`TenantMember`, `TenantAdmin`, `Support`); domain functions take one, and only this
+//! module can make them, so an unchecked or cross-tenant call does not compile.
+
+use argon2::{
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use chrono::Duration;
+
+use super::{
+    crypto::{hash_token, secret_token},
+    db::Db,
+    repo::accounts::{Role, SessionLogin},
+};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "atsb_session";
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 7;
+
+/// A hiring manager of one tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantMember {
+    tenant_id: i64,
+    login_id: i64,
+}
+
+impl TenantMember {
+    /// The tenant every query of this member is scoped by.
+    pub fn tenant_id(&self) -> i64 {
+        self.tenant_id
+    }
+
+    /// Who is acting.
+    pub fn login_id(&self) -> i64 {
+        self.login_id
+    }
+}
+
+/// A company admin of one tenant (may connect the ATS and pick the verification admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantAdmin {
+    member: TenantMember,
+}
+
+impl TenantAdmin {
+    /// The admin is also a member.
+    pub fn member(&self) -> TenantMember {
+        self.member
+    }
+
+    pub fn tenant_id(&self) -> i64 {
+        self.member.tenant_id
+    }
+}
+
+/// Marketplace support staff: cross-tenant, read-mostly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Support {
+    login_id: i64,
+}
+
+impl Support {
+    pub fn login_id(&self) -> i64 {
+        self.login_id
+    }
+}
+
+/// A signed-in person, before a capability is demanded.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub login: SessionLogin,
+}
+
+impl Session {
+    /// The role stored for this login.
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.login.role)
+    }
+
+    /// A hiring manager (admin or not) of their own tenant.
+    pub fn member(&self) -> Option<TenantMember> {
+        match (self.role()?, self.login.tenant_id) {
+            (Role::Admin | Role::Member, Some(tenant_id)) => {
+                Some(TenantMember { tenant_id, login_id: self.login.login_id })
+            }
+            _ => None,
+        }
+    }
+
+    /// A company admin of their own tenant.
+    pub fn admin(&self) -> Option<TenantAdmin> {
+        match self.role()? {
+            Role::Admin => self.member().map(|member| TenantAdmin { member }),
+            _ => None,
+        }
+    }
+
+    /// Marketplace support staff.
+    pub fn support(&self) -> Option<Support> {
+        (self.role()? == Role::Support).then_some(Support { login_id: self.login.login_id })
+    }
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+/// Checks a password against a stored argon2 hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A precomputed hash so an unknown e-mail costs as much time as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not-a-real-password").unwrap_or_default())
+}
+
+/// Checks credentials and opens a session; returns the session token for the cookie.
+pub async fn sign_in(db: &Db, email: &str, password: &str) -> anyhow::Result<Option<String>> {
+    let login = db.login_by_email(email).await?;
+    let ok = match &login {
+        Some(l) => verify_password(password, &l.password_hash),
+        None => {
+            verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let Some(login) = login.filter(|_| ok) else { return Ok(None) };
+    let token = secret_token();
+    let expires = super::repo::now() + Duration::days(SESSION_DAYS);
+    db.insert_session(&hash_token(&token), login.id, expires).await?;
+    Ok(Some(token))
+}
+
+/// The session behind a cookie token, if it is live.
+pub async fn session(db: &Db, token: &str) -> anyhow::Result<Option<Session>> {
+    Ok(db.session_login(&hash_token(token)).await?.map(|login| Session { login }))
+}
+
+/// Ends the session server-side.
+pub async fn sign_out(db: &Db, token: &str) -> anyhow::Result<()> {
+    db.delete_session(&hash_token(token)).await?;
+    Ok(())
+}
+
+/// The session token in a `Cookie` header value.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == SESSION_COOKIE && !v.is_empty()).then_some(v)
+    })
+}
+
+/// The `Set-Cookie` value for a new session (HttpOnly, SameSite=Lax, Secure over https).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_DAYS * 86_400
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_verify_only_the_right_password() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn session_token_is_found_among_other_cookies() {
+        assert_eq!(token_from_cookie_header("a=1; atsb_session=tok; b=2"), Some("tok"));
+        assert_eq!(token_from_cookie_header("atsb_session="), None);
+        assert_eq!(token_from_cookie_header("other=1"), None);
+    }
+}

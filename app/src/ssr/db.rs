@@ -1,0 +1,111 @@
+//! The database handle: SQLite (default) or PostgreSQL, chosen by the URL scheme at start-up.
+//!
+//! Queries are written once and run on either backend through [`on_db!`], which expands the
+//! same body for each pool type; see docs/decisions.md for why this replaced per-backend stores.
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::{bail, Context};
+use sqlx::{
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
+    PgPool, SqlitePool,
+};
+
+/// One connection pool per process.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of `$db` (`&SqlitePool` or `&PgPool`).
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::ssr::db::Db::Sqlite($pool) => $body,
+            $crate::ssr::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite:` or `postgres:`) and applies the migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        let db = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("bad SQLite URL {url}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(dir) = opts.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await
+                .context("opening the SQLite database")?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .context("connecting to PostgreSQL")?;
+            Db::Postgres(pool)
+        } else {
+            bail!("ATSB_DATABASE_URL must start with sqlite: or postgres: (got {url:?})");
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies the backend's migrations (migrations/sqlite or migrations/postgres).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// The backend's name, for logs and health output.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn versions(dir: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let sqlite = versions(&format!("{root}/sqlite"));
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, versions(&format!("{root}/postgres")));
+    }
+}

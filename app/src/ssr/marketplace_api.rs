@@ -1,0 +1,124 @@
+//! The marketplace's JSON API for its other services (bearer token `ATSB_MARKETPLACE_TOKEN`):
+//! read an interview request, and record the candidate's accept or decline.
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+use super::{invitations, repo::requests::AnswerOutcome, state::AppState};
+
+/// Routes under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/interview-requests/{id}", get(show))
+        .route("/interview-requests/{id}/accept", post(accept))
+        .route("/interview-requests/{id}/decline", post(decline))
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+}
+
+fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(given) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    bool::from(given.as_bytes().ct_eq(state.config.marketplace_token().as_bytes()))
+}
+
+async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if !authorised(&state, &headers) {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
+    }
+    respond_with(&state, &id, StatusCode::OK).await
+}
+
+async fn accept(state: State<AppState>, headers: HeaderMap, id: Path<String>) -> Response {
+    answer(state, headers, id, true).await
+}
+
+async fn decline(state: State<AppState>, headers: HeaderMap, id: Path<String>) -> Response {
+    answer(state, headers, id, false).await
+}
+
+async fn answer(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, accept: bool) -> Response {
+    if !authorised(&state, &headers) {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
+    }
+    match invitations::answer(&state, &id, accept).await {
+        Ok(AnswerOutcome::Changed | AnswerOutcome::AlreadyDone) => respond_with(&state, &id, StatusCode::OK).await,
+        Ok(AnswerOutcome::Conflict) => error(
+            StatusCode::CONFLICT,
+            "conflict",
+            if accept {
+                "The candidate already declined this request."
+            } else {
+                "The candidate already accepted this request."
+            },
+        ),
+        Ok(AnswerOutcome::NotFound) => error(StatusCode::NOT_FOUND, "not_found", "No such interview request."),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+    }
+}
+
+async fn respond_with(state: &AppState, id: &str, status: StatusCode) -> Response {
+    match request_json(state, id).await {
+        Ok(Some(body)) => (status, Json(body)).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "not_found", "No such interview request."),
+        Err(e) => {
+            tracing::error!("marketplace API: {e:#}");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
+        }
+    }
+}
+
+/// The JSON shape of an interview request (documented in docs/api.md).
+async fn request_json(state: &AppState, id: &str) -> anyhow::Result<Option<Value>> {
+    let Some(r) = state.db.request_unscoped(id).await? else { return Ok(None) };
+    let interviews = state.db.interviews(r.tenant_id, r.id).await?;
+    let response_url = (r.state == "sent").then(|| invitations::answer_url(state, &r.public_id));
+    Ok(Some(json!({
+        "id": r.public_id,
+        "state": r.state,
+        "position": { "id": r.position_public_id, "title": r.position_title },
+        "candidate": { "id": r.candidate_public_id, "name": r.candidate_name, "email": r.candidate_email },
+        "candidate_response_url": response_url,
+        "push": r.push_state.as_ref().map(|s| json!({
+            "state": s,
+            "message": r.push_error,
+            "attempts": r.push_attempts,
+            "correlation_id": r.push_correlation_id,
+        })),
+        "ats": {
+            "candidate_id": r.ats_candidate_id,
+            "application_id": r.ats_application_id,
+            "attachment_id": r.ats_attachment_id,
+        },
+        "current_stage": r.current_stage_id.as_ref().map(|sid| json!({ "id": sid, "name": r.current_stage_name })),
+        "interviews": interviews.iter().map(|i| json!({
+            "id": i.merge_id,
+            "start_at": i.start_at,
+            "end_at": i.end_at,
+            "location": i.location,
+            "status": if i.remote_was_deleted { Some("CANCELLED") } else { i.status.as_deref() },
+            "organizer": i.organizer,
+            "interviewers": i.interviewers,
+        })).collect::<Vec<_>>(),
+        "outcome": match r.state.as_str() {
+            "hired" | "rejected" => json!({ "result": r.state, "reject_reason": r.reject_reason, "at": r.outcome_at }),
+            _ => Value::Null,
+        },
+        "accepted_at": r.accepted_at,
+        "created_at": r.created_at,
+    })))
+}

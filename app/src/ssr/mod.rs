@@ -1,0 +1,26 @@
+//! Server-only code: configuration, state, database, domain services, router.
+
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod db;
+mod errors;
+pub mod invitations;
+pub mod link;
+pub mod marketplace_api;
+pub mod merge_errors;
+pub mod positions;
+pub mod profile;
+pub mod push;
+pub mod repo;
+pub mod retry;
+pub mod router;
+pub mod seed;
+pub mod stages;
+pub mod startup;
+pub mod state;
+pub mod sync;
+pub mod views;
+pub mod worker;
+
+pub use state::{ctx, AppState};

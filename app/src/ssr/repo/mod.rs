@@ -1,0 +1,17 @@
+//! Data access: `impl Db` blocks, one module per area. Every tenant-owned query takes a
+//! capability from `ssr::auth` and scopes by the tenant inside it.
+
+pub mod accounts;
+pub mod ats;
+pub mod connections;
+pub mod marketplace;
+pub mod push_jobs;
+pub mod requests;
+
+use chrono::{DateTime, Utc};
+
+/// The current time, truncated to microseconds so both backends store it identically.
+pub fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos() % 1000))
+}

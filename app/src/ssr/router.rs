@@ -1,0 +1,108 @@
+//! The axum router: Leptos pages and server functions, the signed profile PDFs, the
+//! marketplace JSON API, health checks, the embedded sandbox's Link and control routes, and
+//! the protections every request passes (CSRF origin check, security headers, size limits).
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir, timeout::TimeoutLayer};
+
+use super::{marketplace_api, profile, state::AppState};
+use crate::app::{shell, App};
+
+/// Largest request body accepted anywhere (server functions, API, webhooks).
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Builds the whole HTTP surface over `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
+    let mut app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/files/profile/{file}", get(profile::serve))
+        .nest("/api/v1", marketplace_api::router())
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), ServeDir::new(pkg_dir))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state.clone());
+    if let Some(sandbox) = &state.sandbox {
+        // The sandbox's Link script and control API share our origin in embedded mode.
+        app = app.merge(sandbox.link_router()).merge(sandbox.control_router());
+    }
+    app.layer(middleware::from_fn_with_state(state, protect))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        "ready".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+/// Rejects cross-site state-changing requests and adds security headers to every response.
+async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(&req) {
+        return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
+    }
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let link_src = state
+        .config
+        .link_script_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval' {link_src}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https://*.merge.dev; \
+         frame-src 'self' https://*.merge.dev; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Signed links live in URLs: never send them to other sites in Referer.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if state.config.public_url.scheme() == "https" {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    res
+}
+
+/// A browser request from another origin (Origin differs from Host, or Fetch Metadata says so).
+fn is_cross_site(req: &Request<Body>) -> bool {
+    let headers = req.headers();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
+    }
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
+}

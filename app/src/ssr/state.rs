@@ -1,0 +1,81 @@
+//! `AppState`, built once by the server, and `ctx()`, the one way server functions reach it.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use tokio::sync::Notify;
+
+use super::{
+    auth::{self, Session, Support, TenantAdmin, TenantMember},
+    config::Config,
+    crypto::Crypto,
+    db::Db,
+};
+use crate::error::AppError;
+
+/// Everything a request handler or worker needs.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub crypto: Crypto,
+    pub merge: merge::Client,
+    /// The embedded sandbox (only when no Merge API key is configured).
+    pub sandbox: Option<merge::sandbox::Sandbox>,
+    /// Wakes the push worker when a push is queued.
+    pub push_wake: Arc<Notify>,
+}
+
+/// The application state, from the Leptos context of the current request.
+pub fn ctx() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal("no-state".into())
+    })
+}
+
+impl AppState {
+    /// The session of the current request, if the cookie names a live one.
+    pub async fn session(&self) -> Result<Option<Session>, AppError> {
+        let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| {
+            tracing::error!("extracting request parts: {e}");
+            AppError::Internal("no-request".into())
+        })?;
+        let Some(token) = parts
+            .headers
+            .get(http::header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(auth::token_from_cookie_header)
+        else {
+            return Ok(None);
+        };
+        Ok(auth::session(&self.db, token).await?)
+    }
+
+    /// The signed-in hiring manager, or 401/403.
+    pub async fn require_member(&self) -> Result<TenantMember, AppError> {
+        let s = self.session().await?.ok_or(AppError::Unauthorized)?;
+        s.member().ok_or(AppError::Forbidden)
+    }
+
+    /// The signed-in company admin, or 401/403.
+    pub async fn require_admin(&self) -> Result<TenantAdmin, AppError> {
+        let s = self.session().await?.ok_or(AppError::Unauthorized)?;
+        s.admin().ok_or_else(|| {
+            AppError::Validation("Only a company admin can do this. Ask one of your admins.".into())
+        })
+    }
+
+    /// The signed-in support staff member, or 401/403.
+    pub async fn require_support(&self) -> Result<Support, AppError> {
+        let s = self.session().await?.ok_or(AppError::Unauthorized)?;
+        s.support().ok_or(AppError::Forbidden)
+    }
+
+    /// The tenant's decrypted account token, for calling Merge (never leaves the server).
+    pub fn account_token(&self, conn: &super::repo::connections::ConnectionRow) -> Result<String, AppError> {
+        Ok(self.crypto.decrypt(&conn.account_token_enc)?)
+    }
+}

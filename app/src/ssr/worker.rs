@@ -1,0 +1,65 @@
+//! Background work: the push worker (woken when a push is queued, polling as a safety net)
+//! and the periodic sync of every connected tenant.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::{push, state::AppState, sync};
+
+/// Starts the workers; they stop when `shutdown` turns true.
+pub fn start(state: AppState, sync_every: Duration, shutdown: watch::Receiver<bool>) {
+    tokio::spawn(push_loop(state.clone(), shutdown.clone()));
+    tokio::spawn(sync_loop(state, sync_every, shutdown));
+}
+
+async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match state.db.claim_push(push::LEASE).await {
+                Ok(Some(job)) => {
+                    if let Err(e) = push::run(&state, job).await {
+                        tracing::error!(push = job.id, "recording a push outcome failed: {e:#}");
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!("claiming a push failed: {e}");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = state.push_wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+async fn sync_loop(state: AppState, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        let tenants = match state.db.connected_tenants().await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!("listing connected tenants failed: {e}");
+                continue;
+            }
+        };
+        for tenant in tenants {
+            if *shutdown.borrow() {
+                return;
+            }
+            if let Err(e) = sync::sync_tenant(&state, tenant).await {
+                tracing::warn!(tenant, "periodic sync failed: {e:#}");
+            }
+        }
+    }
+}
