@@ -151,8 +151,8 @@ impl Spec {
             .to_owned()
     }
 
-    /// Validates `body` against the response schema of `method path` with `status`.
-    fn check(&self, method: &str, path: &str, status: &str, body: &Value) {
+    /// The validation errors of `body` against the response schema of `method path`.
+    fn errors(&self, method: &str, path: &str, status: &str, body: &Value) -> Vec<String> {
         let reference = self.response_ref(path, method, status);
         let root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -164,10 +164,16 @@ impl Spec {
             .should_validate_formats(true)
             .build(&root)
             .expect("schema compiles");
-        let errors: Vec<String> = validator
+        validator
             .iter_errors(body)
             .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+            .collect()
+    }
+
+    /// Validates `body` against the response schema of `method path` with `status`.
+    fn check(&self, method: &str, path: &str, status: &str, body: &Value) {
+        let reference = self.response_ref(path, method, status);
+        let errors = self.errors(method, path, status, body);
         assert!(
             errors.is_empty(),
             "{method} {path} ({reference}) does not match Merge's spec:\n{}\nbody: {body:#}",
@@ -408,6 +414,33 @@ async fn every_endpoint_the_product_uses_matches_merges_spec() {
         &sb.get_json(t, &format!("/interviews?application_id={app_id}"))
             .await,
     );
+}
+
+#[test]
+fn the_validator_rejects_unknown_fields_bad_formats_and_unlisted_enum_values() {
+    let spec = Spec::load();
+    let good = json!({
+        "id": "b82302de-852e-4e60-b050-edf9da3b7c02", "remote_id": "1",
+        "created_at": "2021-09-15T00:00:00Z", "modified_at": "2021-10-16T00:00:00.482374Z",
+        "first_name": "Riley", "last_name": null, "email": "riley@example.com", "disabled": false,
+        "remote_created_at": null, "access_role": "Hiring Lead", "remote_was_deleted": false,
+        "field_mappings": null, "remote_data": null
+    });
+    assert_eq!(
+        spec.errors("get", "/users/{id}", "200", &good),
+        Vec::<String>::new()
+    );
+    let mut extra = good.clone();
+    extra["nickname"] = json!("R");
+    assert!(!spec.errors("get", "/users/{id}", "200", &extra).is_empty());
+    let mut bad_id = good.clone();
+    bad_id["id"] = json!("not-a-uuid");
+    assert!(!spec.errors("get", "/users/{id}", "200", &bad_id).is_empty());
+    let mut bad_role = good;
+    bad_role["access_role"] = json!("OWNER");
+    assert!(!spec
+        .errors("get", "/users/{id}", "200", &bad_role)
+        .is_empty());
 }
 
 #[test]

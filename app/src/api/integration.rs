@@ -57,7 +57,7 @@ pub struct Integration {
 pub async fn get_integration() -> Result<Integration, AppError> {
     let ctx = crate::ssr::ctx()?;
     let member = ctx.require_member().await?;
-    let is_admin = ctx.require_admin().await.is_ok();
+    let is_admin = ctx.session().await?.and_then(|s| s.admin()).is_some();
     Ok(crate::ssr::views::integration(&ctx, &member, is_admin).await?)
 }
 

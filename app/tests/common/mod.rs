@@ -51,3 +51,4 @@ pub async fn backends() -> Vec<Db> {
 pub fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+pub mod server;
