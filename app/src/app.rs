@@ -11,8 +11,9 @@ use crate::{
     api::session::{get_me, Logout},
     components::{HydrationMarker, BUTTON_LIGHT},
     pages::{
-        candidate::CandidatePage, integration::IntegrationPage, login::LoginPage, mailbox::MailboxPage,
-        positions::PositionsPage, request::RequestPage, requests::RequestsPage, respond::RespondPage,
+        candidate::CandidatePage, integration::IntegrationPage, login::LoginPage,
+        mailbox::MailboxPage, positions::PositionsPage, request::RequestPage,
+        requests::RequestsPage, respond::RespondPage,
     },
 };
 
@@ -66,7 +67,9 @@ pub fn App() -> impl IntoView {
 /// The top bar: product name, sections, who is signed in, sign out.
 #[component]
 fn Nav() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    // Refetch on navigation, so signing in or out updates the bar without a reload.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| get_me());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="border-b border-slate-200 bg-white">

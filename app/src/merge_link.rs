@@ -55,7 +55,9 @@ pub fn open(link_token: &str, on_event: impl Fn(LinkEvent) + 'static) -> Result<
     success.forget();
     exit.forget();
     ready.forget();
-    initialize.call1(&merge_link, &config).map_err(|_| "Merge Link failed to start.".to_string())?;
+    initialize
+        .call1(&merge_link, &config)
+        .map_err(|_| "Merge Link failed to start.".to_string())?;
     Ok(())
 }
 

@@ -13,29 +13,63 @@ async fn connect(app: &TestApp, integration: &str) -> String {
     let (status, token) = app.call("create_link_token", &[]).await;
     assert_eq!(status, StatusCode::OK, "{token}");
     let sandbox = app.state.sandbox.as_ref().expect("sandbox mode");
-    let public = sandbox.complete_link(token.as_str().unwrap(), integration).expect("link");
-    let (status, body) = app.call("complete_link", &[("public_token", &public)]).await;
+    let public = sandbox
+        .complete_link(token.as_str().unwrap(), integration)
+        .expect("link");
+    let (status, body) = app
+        .call("complete_link", &[("public_token", &public)])
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let integration = app.eventually("the first sync", || async {
-        let (_, i) = app.get_fn("integration", &[]).await;
-        (i["sync"]["running"] == false && i["sync"]["last_success"].is_string()).then_some(i)
-    })
-    .await;
-    assert!(integration["counts"][0].as_i64().unwrap() > 0, "users synced: {integration}");
-    assert!(integration["counts"][1].as_i64().unwrap() > 0, "jobs synced");
-    let accounts = app.http.get(format!("{}/_sandbox/accounts", app.base)).send().await.unwrap().json::<Value>().await.unwrap();
-    let list = accounts.as_array().cloned().or_else(|| accounts["accounts"].as_array().cloned()).expect("accounts list");
+    let integration = app
+        .eventually("the first sync", || async {
+            let (_, i) = app.get_fn("integration", &[]).await;
+            (i["sync"]["running"] == false && i["sync"]["last_success"].is_string()).then_some(i)
+        })
+        .await;
+    assert!(
+        integration["counts"][0].as_i64().unwrap() > 0,
+        "users synced: {integration}"
+    );
+    assert!(
+        integration["counts"][1].as_i64().unwrap() > 0,
+        "jobs synced"
+    );
+    let accounts = app
+        .http
+        .get(format!("{}/_sandbox/accounts", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let list = accounts
+        .as_array()
+        .cloned()
+        .or_else(|| accounts["accounts"].as_array().cloned())
+        .expect("accounts list");
     list.last().unwrap()["id"].as_str().unwrap().to_string()
 }
 
 async fn first_open_job(app: &TestApp) -> (String, String) {
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
-    let job = p["jobs"].as_array().unwrap().iter().find(|j| j["status"] == "OPEN" && j["deleted"] == false).expect("an open job").clone();
-    (job["id"].as_str().unwrap().into(), job["name"].as_str().unwrap().into())
+    let job = p["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["status"] == "OPEN" && j["deleted"] == false)
+        .expect("an open job")
+        .clone();
+    (
+        job["id"].as_str().unwrap().into(),
+        job["name"].as_str().unwrap().into(),
+    )
 }
 
 async fn request_json(app: &TestApp, id: &str) -> Value {
-    let (status, body) = app.api(Method::GET, &format!("/interview-requests/{id}")).await;
+    let (status, body) = app
+        .api(Method::GET, &format!("/interview-requests/{id}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -47,7 +81,12 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     // Not signed in: server functions answer 401 and nothing is read.
     let (status, _) = app.get_fn("integration", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app.call("login", &[("email", app::ssr::seed::DEMO_EMAIL), ("password", "wrong")]).await;
+    let (status, _) = app
+        .call(
+            "login",
+            &[("email", app::ssr::seed::DEMO_EMAIL), ("password", "wrong")],
+        )
+        .await;
     assert!(!status.is_success() || status.is_redirection());
     let (_, me) = app.get_fn("me", &[]).await;
     assert!(me.is_null(), "a wrong password signs nobody in: {me}");
@@ -63,25 +102,56 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     let (job_id, job_name) = first_open_job(&app).await;
     app.call("import_job", &[("job_id", &job_id)]).await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
-    let position = p["positions"].as_array().unwrap().iter().find(|p| p["job"]["id"] == job_id.as_str()).expect("imported").clone();
+    let position = p["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["job"]["id"] == job_id.as_str())
+        .expect("imported")
+        .clone();
     assert_eq!(position["title"], job_name.as_str());
     let position_id = position["id"].as_str().unwrap().to_string();
 
     // Send a request; the candidate's link goes to the mailer, not to the hiring manager.
     let (_, r) = app.get_fn("requests", &[]).await;
-    let candidate = r["candidates"].as_array().unwrap().iter().find(|c| c["name"] == "Łukasz Żółć").unwrap().clone();
-    app.call("send_request", &[("position_id", &position_id), ("candidate_id", candidate["id"].as_str().unwrap()), ("message", "Let's talk")]).await;
+    let candidate = r["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Łukasz Żółć")
+        .unwrap()
+        .clone();
+    app.call(
+        "send_request",
+        &[
+            ("position_id", &position_id),
+            ("candidate_id", candidate["id"].as_str().unwrap()),
+            ("message", "Let's talk"),
+        ],
+    )
+    .await;
     let (_, r) = app.get_fn("requests", &[]).await;
     let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
     let (_, detail) = app.get_fn("request", &[("id", &request_id)]).await;
-    assert!(!detail.to_string().contains("/respond/"), "the hiring manager never sees the answer link");
+    assert!(
+        !detail.to_string().contains("/respond/"),
+        "the hiring manager never sees the answer link"
+    );
     let body = request_json(&app, &request_id).await;
     assert_eq!(body["state"], "sent");
-    assert!(body["candidate_response_url"].as_str().unwrap().contains("/respond/"));
+    assert!(body["candidate_response_url"]
+        .as_str()
+        .unwrap()
+        .contains("/respond/"));
 
     // The candidate accepts (twice): one push, which waits for the verification admin.
     for _ in 0..2 {
-        let (status, body) = app.api(Method::POST, &format!("/interview-requests/{request_id}/accept")).await;
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/interview-requests/{request_id}/accept"),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["state"], "accepted");
     }
@@ -91,46 +161,110 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
             (b["push"]["state"] == "waiting").then_some(b)
         })
         .await;
-    assert!(waiting["push"]["message"].as_str().unwrap().contains("verification admin"), "{waiting}");
-    let (status, body) = app.api(Method::POST, &format!("/interview-requests/{request_id}/decline")).await;
+    assert!(
+        waiting["push"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("verification admin"),
+        "{waiting}"
+    );
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/interview-requests/{request_id}/decline"),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 
     // Choosing the admin resumes the push; candidate, application and PDF land once.
-    let admin = integration["users"].as_array().unwrap().iter().find(|u| u["role"] == "SUPER_ADMIN").expect("a super admin").clone();
-    app.call("set_verification_admin", &[("user_id", admin["id"].as_str().unwrap())]).await;
+    let admin = integration["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["role"] == "SUPER_ADMIN")
+        .expect("a super admin")
+        .clone();
+    app.call(
+        "set_verification_admin",
+        &[("user_id", admin["id"].as_str().unwrap())],
+    )
+    .await;
     let done = app
         .eventually("the push to finish", || async {
             let b = request_json(&app, &request_id).await;
             (b["push"]["state"] == "done").then_some(b)
         })
         .await;
-    let ats_app = done["ats"]["application_id"].as_str().expect("application id").to_string();
-    assert!(done["ats"]["candidate_id"].is_string() && done["ats"]["attachment_id"].is_string(), "{done}");
-    let writes = app.state.sandbox.as_ref().unwrap().writes(&account).expect("account writes");
+    let ats_app = done["ats"]["application_id"]
+        .as_str()
+        .expect("application id")
+        .to_string();
+    assert!(
+        done["ats"]["candidate_id"].is_string() && done["ats"]["attachment_id"].is_string(),
+        "{done}"
+    );
+    let writes = app
+        .state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .writes(&account)
+        .expect("account writes");
     let writes = serde_json::to_value(&writes).unwrap();
     for model in ["Candidate", "Application", "Attachment"] {
-        let of_model: Vec<&Value> = writes.as_array().unwrap().iter().filter(|w| w["model"].as_str().is_some_and(|m| m.eq_ignore_ascii_case(model))).collect();
+        let of_model: Vec<&Value> = writes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| {
+                w["model"]
+                    .as_str()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(model))
+            })
+            .collect();
         assert_eq!(of_model.len(), 1, "exactly one {model} written: {writes}");
-        assert_eq!(of_model[0]["remote_user_id"], admin["id"], "{model} written as the verification admin");
+        assert_eq!(
+            of_model[0]["remote_user_id"], admin["id"],
+            "{model} written as the verification admin"
+        );
     }
 
     // The ATS moves the application, schedules an interview, then hires.
-    app.control(&format!("/accounts/{account}/applications/{ats_app}/stage"), json!({"stage_name": "Technical Interview"})).await;
+    app.control(
+        &format!("/accounts/{account}/applications/{ats_app}/stage"),
+        json!({"stage_name": "Technical Interview"}),
+    )
+    .await;
     app.control(
         &format!("/accounts/{account}/applications/{ats_app}/interviews"),
         json!({"start_at": "2026-12-10T09:00:00Z", "end_at": "2026-12-10T10:00:00Z", "location": "Zoom"}),
     )
     .await;
     let tenant = app.state.db.connected_tenants().await.unwrap()[0];
-    app::ssr::sync::sync_tenant(&app.state, tenant).await.unwrap();
+    app::ssr::sync::sync_tenant(&app.state, tenant)
+        .await
+        .unwrap();
     let body = request_json(&app, &request_id).await;
-    assert_eq!(body["current_stage"]["name"], "Technical Interview", "{body}");
-    assert_eq!(body["interviews"].as_array().unwrap().len(), 1, "only the marketplace application's interview: {body}");
+    assert_eq!(
+        body["current_stage"]["name"], "Technical Interview",
+        "{body}"
+    );
+    assert_eq!(
+        body["interviews"].as_array().unwrap().len(),
+        1,
+        "only the marketplace application's interview: {body}"
+    );
     assert_eq!(body["interviews"][0]["location"], "Zoom");
     assert!(body["outcome"].is_null());
 
-    app.control(&format!("/accounts/{account}/applications/{ats_app}/hire"), json!({})).await;
-    app::ssr::sync::sync_tenant(&app.state, tenant).await.unwrap();
+    app.control(
+        &format!("/accounts/{account}/applications/{ats_app}/hire"),
+        json!({}),
+    )
+    .await;
+    app::ssr::sync::sync_tenant(&app.state, tenant)
+        .await
+        .unwrap();
     let body = request_json(&app, &request_id).await;
     assert_eq!(body["state"], "hired", "{body}");
     assert_eq!(body["outcome"]["result"], "hired");
@@ -142,9 +276,18 @@ async fn a_failed_token_exchange_leaves_no_half_connection() {
     let app = spawn_app().await;
     app.sign_in().await;
     let (_, token) = app.call("create_link_token", &[]).await;
-    let public = app.state.sandbox.as_ref().unwrap().complete_link(token.as_str().unwrap(), "workable").unwrap();
-    app.control("/faults", json!({"kind": "exchange_fail", "count": 1})).await;
-    let (status, body) = app.call("complete_link", &[("public_token", &public)]).await;
+    let public = app
+        .state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .complete_link(token.as_str().unwrap(), "workable")
+        .unwrap();
+    app.control("/faults", json!({"kind": "exchange_fail", "count": 1}))
+        .await;
+    let (status, body) = app
+        .call("complete_link", &[("public_token", &public)])
+        .await;
     assert!(!status.is_success(), "{body}");
     assert!(body.to_string().contains("Nothing was changed"), "{body}");
     let (_, i) = app.get_fn("integration", &[]).await;
@@ -157,15 +300,30 @@ async fn a_sync_that_hits_5xx_reports_it_and_keeps_the_data() {
     app.sign_in().await;
     connect(&app, "workable").await;
     let (_, before) = app.get_fn("integration", &[]).await;
-    assert_eq!(before["connection"]["requires_admin"], false, "Workable needs no verification admin");
-    app.control("/faults", json!({"kind": "server_error", "count": 50, "path_prefix": "/api/ats/v1/jobs"})).await;
+    assert_eq!(
+        before["connection"]["requires_admin"], false,
+        "Workable needs no verification admin"
+    );
+    app.control(
+        "/faults",
+        json!({"kind": "server_error", "count": 50, "path_prefix": "/api/ats/v1/jobs"}),
+    )
+    .await;
     let tenant = app.state.db.connected_tenants().await.unwrap()[0];
-    assert!(app::ssr::sync::sync_tenant(&app.state, tenant).await.is_err());
+    assert!(app::ssr::sync::sync_tenant(&app.state, tenant)
+        .await
+        .is_err());
     let (_, after) = app.get_fn("integration", &[]).await;
     assert_eq!(after["sync"]["failed"], true, "{after}");
-    assert!(after["sync"]["error"].as_str().unwrap().contains("502"), "{after}");
+    assert!(
+        after["sync"]["error"].as_str().unwrap().contains("502"),
+        "{after}"
+    );
     assert_eq!(after["counts"], before["counts"], "stored data unchanged");
-    assert_eq!(after["sync"]["last_success"], before["sync"]["last_success"]);
+    assert_eq!(
+        after["sync"]["last_success"],
+        before["sync"]["last_success"]
+    );
 }
 
 #[tokio::test]
@@ -174,21 +332,44 @@ async fn a_write_refused_for_the_write_as_user_waits_with_that_reason() {
     app.sign_in().await;
     let account = connect(&app, "lever").await;
     let (_, integration) = app.get_fn("integration", &[]).await;
-    let admin = integration["users"].as_array().unwrap().iter().find(|u| u["role"] == "SUPER_ADMIN").unwrap().clone();
+    let admin = integration["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["role"] == "SUPER_ADMIN")
+        .unwrap()
+        .clone();
     let admin_id = admin["id"].as_str().unwrap();
-    app.call("set_verification_admin", &[("user_id", admin_id)]).await;
+    app.call("set_verification_admin", &[("user_id", admin_id)])
+        .await;
     // The admin is disabled in the ATS after being chosen: the write is refused.
-    app.control(&format!("/accounts/{account}/users/{admin_id}/disable"), json!({})).await;
+    app.control(
+        &format!("/accounts/{account}/users/{admin_id}/disable"),
+        json!({}),
+    )
+    .await;
     let (job_id, _) = first_open_job(&app).await;
     app.call("import_job", &[("job_id", &job_id)]).await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
     let (_, r) = app.get_fn("requests", &[]).await;
     let candidate_id = r["candidates"][0]["id"].as_str().unwrap().to_string();
-    app.call("send_request", &[("position_id", &position_id), ("candidate_id", &candidate_id), ("message", "")]).await;
+    app.call(
+        "send_request",
+        &[
+            ("position_id", &position_id),
+            ("candidate_id", &candidate_id),
+            ("message", ""),
+        ],
+    )
+    .await;
     let (_, r) = app.get_fn("requests", &[]).await;
     let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
-    app.api(Method::POST, &format!("/interview-requests/{request_id}/accept")).await;
+    app.api(
+        Method::POST,
+        &format!("/interview-requests/{request_id}/accept"),
+    )
+    .await;
     let waiting = app
         .eventually("the refused push to wait", || async {
             let b = request_json(&app, &request_id).await;
@@ -198,6 +379,128 @@ async fn a_write_refused_for_the_write_as_user_waits_with_that_reason() {
     let message = waiting["push"]["message"].as_str().unwrap();
     assert!(message.contains("verification admin"), "{message}");
     assert!(message.contains("HTTP 4"), "the status is shown: {message}");
-    let writes = serde_json::to_value(app.state.sandbox.as_ref().unwrap().writes(&account).unwrap()).unwrap();
-    assert_eq!(writes.as_array().unwrap().len(), 0, "nothing was written: {writes}");
+    let writes = serde_json::to_value(
+        app.state
+            .sandbox
+            .as_ref()
+            .unwrap()
+            .writes(&account)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        writes.as_array().unwrap().len(),
+        0,
+        "nothing was written: {writes}"
+    );
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .post(format!("{}/api/login", app.base))
+        .header("Origin", "https://evil.example")
+        .form(&[
+            ("email", app::ssr::seed::DEMO_EMAIL),
+            ("password", app::ssr::seed::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (_, me) = app.get_fn("me", &[]).await;
+    assert!(me.is_null(), "no session was created");
+    let res = app
+        .http
+        .post(format!("{}/api/login", app.base))
+        .header("Origin", app.base.clone())
+        .form(&[("email", "x"), ("password", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "same-origin posts pass"
+    );
+}
+
+#[tokio::test]
+async fn profile_pdf_links_are_signed_single_purpose_and_expire() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let (_, p) = app.get_fn("positions", &[("search", "")]).await;
+    let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let candidate = r["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Дмитрий Иванов")
+        .unwrap()
+        .clone();
+    app.call(
+        "send_request",
+        &[
+            ("position_id", &position_id),
+            ("candidate_id", candidate["id"].as_str().unwrap()),
+            ("message", ""),
+        ],
+    )
+    .await;
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    let crypto = &app.state.crypto;
+    let purpose = app::ssr::profile::PURPOSE;
+    let fetch = |token: String| {
+        let url = app::ssr::profile::url(&app.state, &token);
+        let http = app.http.clone();
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let in_an_hour = app::ssr::repo::now() + chrono::Duration::hours(1);
+    // Not accepted yet: there is nothing to share.
+    assert_eq!(
+        fetch(crypto.sign_link(purpose, &request_id, in_an_hour))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.api(
+        Method::POST,
+        &format!("/interview-requests/{request_id}/accept"),
+    )
+    .await;
+    let res = fetch(crypto.sign_link(purpose, &request_id, in_an_hour)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    let path = std::env::temp_dir().join(format!("atsb-profile-{}.pdf", common::uuid()));
+    std::fs::write(&path, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("Дмитрий Иванов"),
+        "the name is in the PDF text"
+    );
+    // Expired, tampered, or signed for another purpose: refused.
+    let expired = crypto.sign_link(
+        purpose,
+        &request_id,
+        app::ssr::repo::now() - chrono::Duration::seconds(1),
+    );
+    assert_eq!(fetch(expired).await.status(), StatusCode::GONE);
+    let good = crypto.sign_link(purpose, &request_id, in_an_hour);
+    assert_eq!(
+        fetch(good.replacen(&request_id[..4], "AAAA", 1))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let other_purpose = crypto.sign_link(app::ssr::invitations::PURPOSE, &request_id, in_an_hour);
+    assert_eq!(fetch(other_purpose).await.status(), StatusCode::FORBIDDEN);
 }

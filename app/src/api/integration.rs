@@ -66,7 +66,11 @@ pub async fn get_integration() -> Result<Integration, AppError> {
 pub async fn create_link_token() -> Result<String, AppError> {
     let ctx = crate::ssr::ctx()?;
     let admin = ctx.require_admin().await?;
-    let email = ctx.session().await?.map(|s| s.login.email).unwrap_or_default();
+    let email = ctx
+        .session()
+        .await?
+        .map(|s| s.login.email)
+        .unwrap_or_default();
     crate::ssr::link::create_link_token(&ctx, &admin, &email).await
 }
 
@@ -103,5 +107,9 @@ pub async fn set_verification_admin(user_id: String) -> Result<(), AppError> {
         crate::ssr::views::choose_verification_admin(&ctx, &admin, &user_id).await
     }
     .await;
-    crate::api::back("/integration", result, "Verification admin saved. Waiting pushes resume now.")
+    crate::api::back(
+        "/integration",
+        result,
+        "Verification admin saved. Waiting pushes resume now.",
+    )
 }

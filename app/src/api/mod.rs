@@ -10,7 +10,11 @@ pub mod session;
 
 /// Where a form goes after it ran, with a message for the page's flash banner.
 #[cfg(feature = "ssr")]
-pub(crate) fn back<T>(page: &str, result: Result<T, crate::error::AppError>, notice: &str) -> Result<T, crate::error::AppError> {
+pub(crate) fn back<T>(
+    page: &str,
+    result: Result<T, crate::error::AppError>,
+    notice: &str,
+) -> Result<T, crate::error::AppError> {
     let (key, text) = match &result {
         Ok(_) => ("notice", notice.to_string()),
         Err(e) => ("error", e.to_string()),

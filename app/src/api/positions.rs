@@ -74,7 +74,11 @@ pub async fn import_job(job_id: String) -> Result<(), AppError> {
         crate::ssr::positions::import(&ctx, &member, &job_id).await
     }
     .await;
-    crate::api::back("/positions", result.map(|_| ()), "Job imported as a position.")
+    crate::api::back(
+        "/positions",
+        result.map(|_| ()),
+        "Job imported as a position.",
+    )
 }
 
 /// Links a position to an ATS job (replacing any earlier link).

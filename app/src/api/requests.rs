@@ -123,14 +123,22 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
 
 /// Sends an interview request to a marketplace candidate.
 #[server(endpoint = "send_request")]
-pub async fn send_request(position_id: String, candidate_id: String, message: String) -> Result<(), AppError> {
+pub async fn send_request(
+    position_id: String,
+    candidate_id: String,
+    message: String,
+) -> Result<(), AppError> {
     let ctx = crate::ssr::ctx()?;
     let result = async {
         let member = ctx.require_member().await?;
         crate::ssr::invitations::send(&ctx, &member, &position_id, &candidate_id, &message).await
     }
     .await;
-    crate::api::back("/requests", result.map(|_| ()), "Interview request sent to the candidate.")
+    crate::api::back(
+        "/requests",
+        result.map(|_| ()),
+        "Interview request sent to the candidate.",
+    )
 }
 
 /// A marketplace candidate's profile (for hiring managers).
@@ -158,7 +166,9 @@ pub async fn answer_invitation(token: String, decision: Decision) -> Result<(), 
         let id = crate::ssr::invitations::check_token(&ctx, &token)?;
         match crate::ssr::invitations::answer(&ctx, &id, decision == Decision::Accept).await? {
             AnswerOutcome::Changed | AnswerOutcome::AlreadyDone => Ok(()),
-            AnswerOutcome::Conflict => Err(AppError::Conflict("You already answered this request.".into())),
+            AnswerOutcome::Conflict => Err(AppError::Conflict(
+                "You already answered this request.".into(),
+            )),
             AnswerOutcome::NotFound => Err(AppError::NotFound),
         }
     }

@@ -46,7 +46,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         }
         None => {
             tracing::info!("failed sign-in");
-            crate::api::back("/login", Err(AppError::Validation("Wrong e-mail or password.".into())), "")
+            crate::api::back(
+                "/login",
+                Err(AppError::Validation("Wrong e-mail or password.".into())),
+                "",
+            )
         }
     }
 }
@@ -56,7 +60,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::auth;
     let ctx = crate::ssr::ctx()?;
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|_| AppError::Unauthorized)?;
+    let parts: http::request::Parts = leptos_axum::extract()
+        .await
+        .map_err(|_| AppError::Unauthorized)?;
     if let Some(token) = parts
         .headers
         .get(http::header::COOKIE)

@@ -80,8 +80,10 @@ pub enum Tone {
 }
 
 /// Primary button classes.
-pub const BUTTON: &str = "rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50";
+pub const BUTTON: &str =
+    "rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50";
 /// Secondary button classes.
-pub const BUTTON_LIGHT: &str = "rounded border border-slate-300 bg-white px-3 py-1.5 text-slate-800 hover:bg-slate-100";
+pub const BUTTON_LIGHT: &str =
+    "rounded border border-slate-300 bg-white px-3 py-1.5 text-slate-800 hover:bg-slate-100";
 /// Text input classes.
 pub const INPUT: &str = "w-full rounded border border-slate-300 px-3 py-2";

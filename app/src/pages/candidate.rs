@@ -13,7 +13,10 @@ use crate::{
 #[component]
 pub fn CandidatePage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_candidate);
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_candidate,
+    );
     view! {
         <Title text="Candidate · ATS Bridge"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -7,7 +7,10 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 
 use crate::{
-    api::integration::{complete_link, create_link_token, get_integration, AtsUser, Integration, SetVerificationAdmin, SyncNow},
+    api::integration::{
+        complete_link, create_link_token, get_integration, AtsUser, Integration,
+        SetVerificationAdmin, SyncNow,
+    },
     components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
     merge_link::{self, LinkEvent},
 };
@@ -39,7 +42,10 @@ fn IntegrationView(i: Integration, tick: RwSignal<u32>) -> impl IntoView {
     // Poll while a sync runs so progress moves without a reload (effects run only in the browser).
     Effect::new(move |_| {
         if running {
-            set_timeout(move || tick.update(|t| *t += 1), Duration::from_millis(1000));
+            set_timeout(
+                move || tick.update(|t| *t += 1),
+                Duration::from_millis(1000),
+            );
         }
     });
     let connected = i.connection.is_some();
@@ -94,7 +100,10 @@ fn ConnectButton(relink: bool) -> impl IntoView {
             let opened = merge_link::open(&token, move |event| match event {
                 LinkEvent::Exit => {
                     busy.set(false);
-                    status.set(Some((false, "Merge Link was closed. Nothing was changed.".into())));
+                    status.set(Some((
+                        false,
+                        "Merge Link was closed. Nothing was changed.".into(),
+                    )));
                 }
                 LinkEvent::Success(public_token) => {
                     status.set(Some((false, "Connecting…".into())));
@@ -168,7 +177,9 @@ fn SyncCard(i: Integration) -> impl IntoView {
 
 #[component]
 fn AdminCard(i: Integration) -> impl IntoView {
-    let Some(conn) = i.connection.clone() else { return ().into_any() };
+    let Some(conn) = i.connection.clone() else {
+        return ().into_any();
+    };
     if !conn.requires_admin {
         return view! {
             <Card title="Verification admin">
@@ -180,7 +191,11 @@ fn AdminCard(i: Integration) -> impl IntoView {
     let set_admin = ServerAction::<SetVerificationAdmin>::new();
     let search = RwSignal::new(String::new());
     let users = StoredValue::new(i.users.clone());
-    let preselected = conn.admin.as_ref().map(|a| a.id.clone()).or_else(|| default_admin(&i.users));
+    let preselected = conn
+        .admin
+        .as_ref()
+        .map(|a| a.id.clone())
+        .or_else(|| default_admin(&i.users));
     view! {
         <Card title="Verification admin">
             <p class="mb-2 text-sm text-slate-700">
@@ -230,7 +245,11 @@ fn AdminCard(i: Integration) -> impl IntoView {
 }
 
 fn user_label(u: &AtsUser) -> String {
-    let role = u.role.as_deref().map(|r| format!(" — {}", r.replace('_', " ").to_lowercase())).unwrap_or_default();
+    let role = u
+        .role
+        .as_deref()
+        .map(|r| format!(" — {}", r.replace('_', " ").to_lowercase()))
+        .unwrap_or_default();
     match &u.email {
         Some(e) => format!("{} <{e}>{role}", u.name),
         None => format!("{}{role}", u.name),
@@ -239,6 +258,12 @@ fn user_label(u: &AtsUser) -> String {
 
 /// The first active super admin, else the first active admin (users come admins first).
 fn default_admin(users: &[AtsUser]) -> Option<String> {
-    let pick = |role: &str| users.iter().find(|u| !u.disabled && u.role.as_deref() == Some(role));
-    pick("SUPER_ADMIN").or_else(|| pick("ADMIN")).map(|u| u.id.clone())
+    let pick = |role: &str| {
+        users
+            .iter()
+            .find(|u| !u.disabled && u.role.as_deref() == Some(role))
+    };
+    pick("SUPER_ADMIN")
+        .or_else(|| pick("ADMIN"))
+        .map(|u| u.id.clone())
 }

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::positions::{list_positions, AtsJob, CreatePosition, ImportJob, LinkPosition, Position, Positions, UnlinkPosition},
+    api::positions::{
+        list_positions, AtsJob, CreatePosition, ImportJob, LinkPosition, Position, Positions,
+        UnlinkPosition,
+    },
     components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
 };
 
@@ -29,7 +32,11 @@ pub fn PositionsPage() -> impl IntoView {
 }
 
 fn job_label(j: &AtsJob) -> String {
-    let code = j.code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+    let code = j
+        .code
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
     match j.state_label() {
         Some(s) => format!("{}{code} — {s}", j.name),
         None => format!("{}{code}", j.name),
@@ -40,7 +47,12 @@ fn job_label(j: &AtsJob) -> String {
 fn PositionsView(p: Positions) -> impl IntoView {
     let create = ServerAction::<CreatePosition>::new();
     let import = ServerAction::<ImportJob>::new();
-    let jobs = StoredValue::new(p.jobs.into_iter().filter(|j| !j.deleted).collect::<Vec<_>>());
+    let jobs = StoredValue::new(
+        p.jobs
+            .into_iter()
+            .filter(|j| !j.deleted)
+            .collect::<Vec<_>>(),
+    );
     let connected = p.connected;
     view! {
         <Card title="Your positions">

@@ -82,9 +82,10 @@ impl Session {
     /// A hiring manager (admin or not) of their own tenant.
     pub fn member(&self) -> Option<TenantMember> {
         match (self.role()?, self.login.tenant_id) {
-            (Role::Admin | Role::Member, Some(tenant_id)) => {
-                Some(TenantMember { tenant_id, login_id: self.login.login_id })
-            }
+            (Role::Admin | Role::Member, Some(tenant_id)) => Some(TenantMember {
+                tenant_id,
+                login_id: self.login.login_id,
+            }),
             _ => None,
         }
     }
@@ -99,7 +100,9 @@ impl Session {
 
     /// Marketplace support staff.
     pub fn support(&self) -> Option<Support> {
-        (self.role()? == Role::Support).then_some(Support { login_id: self.login.login_id })
+        (self.role()? == Role::Support).then_some(Support {
+            login_id: self.login.login_id,
+        })
     }
 }
 
@@ -115,7 +118,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 /// Checks a password against a stored argon2 hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -135,16 +142,22 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> anyhow::Result<Opt
             false
         }
     };
-    let Some(login) = login.filter(|_| ok) else { return Ok(None) };
+    let Some(login) = login.filter(|_| ok) else {
+        return Ok(None);
+    };
     let token = secret_token();
     let expires = super::repo::now() + Duration::days(SESSION_DAYS);
-    db.insert_session(&hash_token(&token), login.id, expires).await?;
+    db.insert_session(&hash_token(&token), login.id, expires)
+        .await?;
     Ok(Some(token))
 }
 
 /// The session behind a cookie token, if it is live.
 pub async fn session(db: &Db, token: &str) -> anyhow::Result<Option<Session>> {
-    Ok(db.session_login(&hash_token(token)).await?.map(|login| Session { login }))
+    Ok(db
+        .session_login(&hash_token(token))
+        .await?
+        .map(|login| Session { login }))
 }
 
 /// Ends the session server-side.
@@ -190,7 +203,10 @@ mod tests {
 
     #[test]
     fn session_token_is_found_among_other_cookies() {
-        assert_eq!(token_from_cookie_header("a=1; atsb_session=tok; b=2"), Some("tok"));
+        assert_eq!(
+            token_from_cookie_header("a=1; atsb_session=tok; b=2"),
+            Some("tok")
+        );
         assert_eq!(token_from_cookie_header("atsb_session="), None);
         assert_eq!(token_from_cookie_header("other=1"), None);
     }

@@ -11,7 +11,10 @@ use url::Url;
 #[derive(Clone)]
 pub enum MergeMode {
     /// Talk to Merge at `api_root` (e.g. `https://api.merge.dev/api`).
-    Remote { api_root: Url, api_key: SecretString },
+    Remote {
+        api_root: Url,
+        api_key: SecretString,
+    },
     /// Start the in-process sandbox on a loopback port and talk to it over HTTP.
     Sandbox,
 }
@@ -105,7 +108,10 @@ impl Config {
                         })?
                     }
                 };
-                MergeMode::Remote { api_root, api_key: SecretString::from(key) }
+                MergeMode::Remote {
+                    api_root,
+                    api_key: SecretString::from(key),
+                }
             }
             None => MergeMode::Sandbox,
         };
@@ -143,7 +149,9 @@ impl Config {
             marketplace_token,
             workers: get("ATSB_WORKERS").map(|v| v != "0").unwrap_or(true),
             sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
-                Some(v) => v.parse().context("ATSB_SYNC_INTERVAL_SECS must be a number of seconds")?,
+                Some(v) => v
+                    .parse()
+                    .context("ATSB_SYNC_INTERVAL_SECS must be a number of seconds")?,
                 None => 900,
             }),
         })
@@ -163,7 +171,9 @@ impl Config {
 /// Decodes a base64 32-byte key.
 pub fn parse_key(text: &str) -> anyhow::Result<[u8; 32]> {
     let bytes = STANDARD.decode(text.trim()).context("not base64")?;
-    bytes.try_into().map_err(|_| anyhow::anyhow!("not 32 bytes"))
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("not 32 bytes"))
 }
 
 /// Reads a generated secret from `path`, creating it (mode 0600) when missing.
@@ -188,7 +198,11 @@ fn generated_secret(path: &std::path::Path, name: &str) -> anyhow::Result<String
 #[cfg(unix)]
 fn write_private(path: &std::path::Path, value: &str) -> std::io::Result<()> {
     use std::{io::Write, os::unix::fs::OpenOptionsExt};
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(value.as_bytes())
 }
 
@@ -203,8 +217,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -252,7 +268,10 @@ mod tests {
         for secret in ["very-secret-key", "hunter2", "whk", "mpt"] {
             assert!(!debug.contains(secret), "{debug}");
         }
-        assert_eq!(cfg.link_script_url.as_deref(), Some("https://cdn.merge.dev/initialize.js"));
+        assert_eq!(
+            cfg.link_script_url.as_deref(),
+            Some("https://cdn.merge.dev/initialize.js")
+        );
     }
 
     #[test]

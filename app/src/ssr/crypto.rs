@@ -46,8 +46,12 @@ impl Crypto {
 
     /// Decrypts a value made by [`Crypto::encrypt`]; fails on a wrong key or tampering.
     pub fn decrypt(&self, sealed: &str) -> anyhow::Result<String> {
-        let body = sealed.strip_prefix("v1.").context("unknown ciphertext version")?;
-        let bytes = URL_SAFE_NO_PAD.decode(body).context("ciphertext is not base64")?;
+        let body = sealed
+            .strip_prefix("v1.")
+            .context("unknown ciphertext version")?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(body)
+            .context("ciphertext is not base64")?;
         if bytes.len() < 12 {
             return Err(anyhow!("ciphertext too short"));
         }
@@ -72,9 +76,14 @@ impl Crypto {
         else {
             return LinkCheck::Invalid;
         };
-        let Ok(exp) = exp.parse::<i64>() else { return LinkCheck::Invalid };
+        let Ok(exp) = exp.parse::<i64>() else {
+            return LinkCheck::Invalid;
+        };
         let expected = self.mac(purpose, subject, exp);
-        if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), mac.as_bytes())) {
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_bytes(),
+            mac.as_bytes(),
+        )) {
             return LinkCheck::Invalid;
         }
         if now.timestamp() > exp {
@@ -119,7 +128,10 @@ pub fn secret_token() -> String {
 
 /// SHA-256 of a token, hex; what the database keeps instead of the token.
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -145,9 +157,15 @@ mod tests {
         let c = Crypto::new(&[1; 32]);
         let now = Utc::now();
         let t = c.sign_link("profile", "req1", now + Duration::minutes(5));
-        assert_eq!(c.verify_link("profile", &t, now), LinkCheck::Valid("req1".into()));
+        assert_eq!(
+            c.verify_link("profile", &t, now),
+            LinkCheck::Valid("req1".into())
+        );
         assert_eq!(c.verify_link("respond", &t, now), LinkCheck::Invalid);
-        assert_eq!(c.verify_link("profile", &t, now + Duration::minutes(6)), LinkCheck::Expired);
+        assert_eq!(
+            c.verify_link("profile", &t, now + Duration::minutes(6)),
+            LinkCheck::Expired
+        );
         let forged = t.replacen("req1", "req2", 1);
         assert_eq!(c.verify_link("profile", &forged, now), LinkCheck::Invalid);
         assert_eq!(c.verify_link("profile", "garbage", now), LinkCheck::Invalid);

@@ -3,10 +3,7 @@
 //! mailbox), and accepting or declining, which queues the ATS push.
 
 use super::{
-    auth::TenantMember,
-    crypto::LinkCheck,
-    repo::requests::AnswerOutcome,
-    state::AppState,
+    auth::TenantMember, crypto::LinkCheck, repo::requests::AnswerOutcome, state::AppState,
 };
 use crate::error::AppError;
 
@@ -25,19 +22,29 @@ pub async fn send(
 ) -> Result<String, AppError> {
     let message = message.trim();
     if message.chars().count() > 2000 {
-        return Err(AppError::Validation("The message is too long (2,000 characters at most).".into()));
+        return Err(AppError::Validation(
+            "The message is too long (2,000 characters at most).".into(),
+        ));
     }
     let id = state
         .db
         .create_request(member.tenant_id(), position, candidate, message)
         .await
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict("This candidate already has a request for this position.".into()),
+            AppError::Conflict(_) => {
+                AppError::Conflict("This candidate already has a request for this position.".into())
+            }
             other => other,
         })?
-        .ok_or_else(|| AppError::Validation("Choose one of your positions and a candidate.".into()))?;
+        .ok_or_else(|| {
+            AppError::Validation("Choose one of your positions and a candidate.".into())
+        })?;
     if state.config.is_sandbox() {
-        let req = state.db.request(member.tenant_id(), &id).await?.ok_or(AppError::NotFound)?;
+        let req = state
+            .db
+            .request(member.tenant_id(), &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let (_, company) = state.db.tenant(member.tenant_id()).await?;
         let body = format!(
             "{company} would like to interview you for {}.\n\n{}",
@@ -45,14 +52,24 @@ pub async fn send(
             if message.is_empty() { "" } else { message }
         );
         let subject = format!("Interview request from {company}");
-        state.db.insert_mail(&req.candidate_email, &subject, &body, &answer_url(state, &id)).await?;
+        state
+            .db
+            .insert_mail(
+                &req.candidate_email,
+                &subject,
+                &body,
+                &answer_url(state, &id),
+            )
+            .await?;
     }
     Ok(id)
 }
 
 /// The candidate's signed answer link for a request.
 pub fn answer_url(state: &AppState, request_public_id: &str) -> String {
-    let token = state.crypto.sign_link(PURPOSE, request_public_id, super::repo::now() + LINK_TTL);
+    let token = state
+        .crypto
+        .sign_link(PURPOSE, request_public_id, super::repo::now() + LINK_TTL);
     let mut u = state.config.public_url.clone();
     u.set_path(&format!("/respond/{token}"));
     u.to_string()
@@ -62,14 +79,20 @@ pub fn answer_url(state: &AppState, request_public_id: &str) -> String {
 pub fn check_token(state: &AppState, token: &str) -> Result<String, AppError> {
     match state.crypto.verify_link(PURPOSE, token, super::repo::now()) {
         LinkCheck::Valid(id) => Ok(id),
-        LinkCheck::Expired => Err(AppError::Validation("This link has expired. Ask the company to send a new request.".into())),
+        LinkCheck::Expired => Err(AppError::Validation(
+            "This link has expired. Ask the company to send a new request.".into(),
+        )),
         LinkCheck::Invalid => Err(AppError::Forbidden),
     }
 }
 
 /// Records the candidate's answer. Accepting queues the push in the same transaction and
 /// wakes the push worker; repeating an answer changes nothing.
-pub async fn answer(state: &AppState, request_public_id: &str, accept: bool) -> Result<AnswerOutcome, AppError> {
+pub async fn answer(
+    state: &AppState,
+    request_public_id: &str,
+    accept: bool,
+) -> Result<AnswerOutcome, AppError> {
     let outcome = if accept {
         state.db.accept_request(request_public_id).await?
     } else {

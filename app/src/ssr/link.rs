@@ -3,16 +3,16 @@
 
 use merge::types::LinkTokenRequest;
 
-use super::{
-    auth::TenantAdmin,
-    repo::connections::NewConnection,
-    state::AppState,
-};
+use super::{auth::TenantAdmin, repo::connections::NewConnection, state::AppState};
 use crate::error::AppError;
 
 /// Creates a single-use Merge link token for the admin's tenant. The tenant's public id is
 /// the `end_user_origin_id`, so relinking repairs the same linked account.
-pub async fn create_link_token(state: &AppState, admin: &TenantAdmin, email: &str) -> Result<String, AppError> {
+pub async fn create_link_token(
+    state: &AppState,
+    admin: &TenantAdmin,
+    email: &str,
+) -> Result<String, AppError> {
     let (origin_id, name) = state.db.tenant(admin.tenant_id()).await?;
     let req = LinkTokenRequest {
         end_user_email_address: email.to_string(),
@@ -26,10 +26,16 @@ pub async fn create_link_token(state: &AppState, admin: &TenantAdmin, email: &st
 
 /// Exchanges the `public_token` Merge Link handed to the browser, reads the linked account,
 /// and stores the connection (token encrypted). Nothing is stored if any step fails.
-pub async fn complete_link(state: &AppState, admin: &TenantAdmin, public_token: &str) -> Result<(), AppError> {
+pub async fn complete_link(
+    state: &AppState,
+    admin: &TenantAdmin,
+    public_token: &str,
+) -> Result<(), AppError> {
     let public_token = public_token.trim();
     if public_token.is_empty() || public_token.len() > 200 {
-        return Err(AppError::Validation("Merge Link did not return a valid token.".into()));
+        return Err(AppError::Validation(
+            "Merge Link did not return a valid token.".into(),
+        ));
     }
     let exchange_failed = |e: merge::MergeError| {
         tracing::warn!("public token exchange failed: {e}");
@@ -39,14 +45,25 @@ pub async fn complete_link(state: &AppState, admin: &TenantAdmin, public_token: 
                 .into(),
         )
     };
-    let account = state.merge.exchange_public_token(public_token).await.map_err(exchange_failed)?;
+    let account = state
+        .merge
+        .exchange_public_token(public_token)
+        .await
+        .map_err(exchange_failed)?;
     let details = state.merge.account_details(&account.account_token).await?;
     let (origin_id, _) = state.db.tenant(admin.tenant_id()).await?;
-    if details.end_user_origin_id.as_deref().is_some_and(|o| o != origin_id) {
+    if details
+        .end_user_origin_id
+        .as_deref()
+        .is_some_and(|o| o != origin_id)
+    {
         tracing::warn!("linked account {} belongs to another origin id", details.id);
         return Err(AppError::Forbidden);
     }
-    let actions = state.merge.available_actions(&account.account_token).await?;
+    let actions = state
+        .merge
+        .available_actions(&account.account_token)
+        .await?;
     let integration_name = details
         .integration
         .clone()
@@ -57,7 +74,11 @@ pub async fn complete_link(state: &AppState, admin: &TenantAdmin, public_token: 
         .clone()
         .or_else(|| account.integration.as_ref().and_then(|i| i.slug.clone()))
         .unwrap_or_default();
-    let status = details.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "COMPLETE".into());
+    let status = details
+        .status
+        .as_ref()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|| "COMPLETE".into());
     let sealed = state.crypto.encrypt(&account.account_token)?;
     state
         .db

@@ -22,7 +22,11 @@ pub fn router() -> Router<AppState> {
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
 }
 
 fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
@@ -33,12 +37,24 @@ fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    bool::from(given.as_bytes().ct_eq(state.config.marketplace_token().as_bytes()))
+    bool::from(
+        given
+            .as_bytes()
+            .ct_eq(state.config.marketplace_token().as_bytes()),
+    )
 }
 
-async fn show(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if !authorised(&state, &headers) {
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid bearer token is required.",
+        );
     }
     respond_with(&state, &id, StatusCode::OK).await
 }
@@ -51,12 +67,23 @@ async fn decline(state: State<AppState>, headers: HeaderMap, id: Path<String>) -
     answer(state, headers, id, false).await
 }
 
-async fn answer(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, accept: bool) -> Response {
+async fn answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    accept: bool,
+) -> Response {
     if !authorised(&state, &headers) {
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", "A valid bearer token is required.");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid bearer token is required.",
+        );
     }
     match invitations::answer(&state, &id, accept).await {
-        Ok(AnswerOutcome::Changed | AnswerOutcome::AlreadyDone) => respond_with(&state, &id, StatusCode::OK).await,
+        Ok(AnswerOutcome::Changed | AnswerOutcome::AlreadyDone) => {
+            respond_with(&state, &id, StatusCode::OK).await
+        }
         Ok(AnswerOutcome::Conflict) => error(
             StatusCode::CONFLICT,
             "conflict",
@@ -66,25 +93,43 @@ async fn answer(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
                 "The candidate already accepted this request."
             },
         ),
-        Ok(AnswerOutcome::NotFound) => error(StatusCode::NOT_FOUND, "not_found", "No such interview request."),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+        Ok(AnswerOutcome::NotFound) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No such interview request.",
+        ),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        ),
     }
 }
 
 async fn respond_with(state: &AppState, id: &str, status: StatusCode) -> Response {
     match request_json(state, id).await {
         Ok(Some(body)) => (status, Json(body)).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, "not_found", "No such interview request."),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No such interview request.",
+        ),
         Err(e) => {
             tracing::error!("marketplace API: {e:#}");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side.",
+            )
         }
     }
 }
 
 /// The JSON shape of an interview request (documented in docs/api.md).
 async fn request_json(state: &AppState, id: &str) -> anyhow::Result<Option<Value>> {
-    let Some(r) = state.db.request_unscoped(id).await? else { return Ok(None) };
+    let Some(r) = state.db.request_unscoped(id).await? else {
+        return Ok(None);
+    };
     let interviews = state.db.interviews(r.tenant_id, r.id).await?;
     let response_url = (r.state == "sent").then(|| invitations::answer_url(state, &r.public_id));
     Ok(Some(json!({

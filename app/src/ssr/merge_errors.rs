@@ -17,7 +17,9 @@ pub fn is_remote_user_problem(e: &MergeError) -> bool {
         MergeError::Validation { errors, .. } => errors.iter().any(|p| {
             p.detail.contains("remote_user_id")
                 || p.title.contains("remote_user_id")
-                || p.source.as_ref().is_some_and(|s| s.pointer.contains("remote_user_id"))
+                || p.source
+                    .as_ref()
+                    .is_some_and(|s| s.pointer.contains("remote_user_id"))
         }),
         _ => false,
     }

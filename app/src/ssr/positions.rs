@@ -8,30 +8,59 @@ fn clean_title(title: &str) -> Result<String, AppError> {
     let t = title.trim();
     match t.chars().count() {
         0 => Err(AppError::Validation("Give the position a title.".into())),
-        n if n > 200 => Err(AppError::Validation("The title is too long (200 characters at most).".into())),
+        n if n > 200 => Err(AppError::Validation(
+            "The title is too long (200 characters at most).".into(),
+        )),
         _ => Ok(t.to_string()),
     }
 }
 
 /// Creates an unlinked position.
-pub async fn create(state: &AppState, member: &TenantMember, title: &str) -> Result<String, AppError> {
+pub async fn create(
+    state: &AppState,
+    member: &TenantMember,
+    title: &str,
+) -> Result<String, AppError> {
     let title = clean_title(title)?;
-    Ok(state.db.create_position(member.tenant_id(), &title, None).await?)
+    Ok(state
+        .db
+        .create_position(member.tenant_id(), &title, None)
+        .await?)
 }
 
 /// Imports an ATS job of the tenant as a new, linked position.
-pub async fn import(state: &AppState, member: &TenantMember, job_id: &str) -> Result<String, AppError> {
+pub async fn import(
+    state: &AppState,
+    member: &TenantMember,
+    job_id: &str,
+) -> Result<String, AppError> {
     let job = usable_job(state, member, job_id).await?;
-    Ok(state.db.create_position(member.tenant_id(), &clean_title(&job.name)?, Some(&job.merge_id)).await?)
+    Ok(state
+        .db
+        .create_position(
+            member.tenant_id(),
+            &clean_title(&job.name)?,
+            Some(&job.merge_id),
+        )
+        .await?)
 }
 
 /// Links a position to a job (Some) or unlinks it (None).
-pub async fn link(state: &AppState, member: &TenantMember, position_id: &str, job_id: Option<&str>) -> Result<(), AppError> {
+pub async fn link(
+    state: &AppState,
+    member: &TenantMember,
+    position_id: &str,
+    job_id: Option<&str>,
+) -> Result<(), AppError> {
     let job = match job_id {
         Some(id) => Some(usable_job(state, member, id).await?.merge_id),
         None => None,
     };
-    if state.db.set_position_job(member.tenant_id(), position_id, job.as_deref()).await? {
+    if state
+        .db
+        .set_position_job(member.tenant_id(), position_id, job.as_deref())
+        .await?
+    {
         if job.is_some() {
             state.db.requeue_waiting_pushes(member.tenant_id()).await?;
             state.push_wake.notify_one();
@@ -42,14 +71,21 @@ pub async fn link(state: &AppState, member: &TenantMember, position_id: &str, jo
     }
 }
 
-async fn usable_job(state: &AppState, member: &TenantMember, job_id: &str) -> Result<super::repo::ats::AtsJobRow, AppError> {
+async fn usable_job(
+    state: &AppState,
+    member: &TenantMember,
+    job_id: &str,
+) -> Result<super::repo::ats::AtsJobRow, AppError> {
     let job = state
         .db
         .ats_job(member.tenant_id(), job_id.trim())
         .await?
         .ok_or_else(|| AppError::Validation("Choose one of your ATS jobs.".into()))?;
     if job.remote_was_deleted {
-        return Err(AppError::Validation(format!("\u{201c}{}\u{201d} was deleted in the ATS.", job.name)));
+        return Err(AppError::Validation(format!(
+            "\u{201c}{}\u{201d} was deleted in the ATS.",
+            job.name
+        )));
     }
     Ok(job)
 }

@@ -23,15 +23,22 @@ pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> R
     let token = file.strip_suffix(".pdf").unwrap_or(&file);
     let request_id = match state.crypto.verify_link(PURPOSE, token, super::repo::now()) {
         LinkCheck::Valid(id) => id,
-        LinkCheck::Expired => return (StatusCode::GONE, "This profile link has expired.").into_response(),
-        LinkCheck::Invalid => return (StatusCode::FORBIDDEN, "This profile link is not valid.").into_response(),
+        LinkCheck::Expired => {
+            return (StatusCode::GONE, "This profile link has expired.").into_response()
+        }
+        LinkCheck::Invalid => {
+            return (StatusCode::FORBIDDEN, "This profile link is not valid.").into_response()
+        }
     };
     match render(&state, &request_id).await {
         Ok(Some(pdf)) => (
             [
                 (header::CONTENT_TYPE, "application/pdf"),
                 (header::CACHE_CONTROL, "private, no-store"),
-                (header::CONTENT_DISPOSITION, "inline; filename=\"profile.pdf\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "inline; filename=\"profile.pdf\"",
+                ),
             ],
             pdf,
         )
@@ -39,14 +46,20 @@ pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> R
         Ok(None) => (StatusCode::NOT_FOUND, "No such profile.").into_response(),
         Err(e) => {
             tracing::error!("rendering a profile PDF failed: {e:#}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The profile could not be rendered.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The profile could not be rendered.",
+            )
+                .into_response()
         }
     }
 }
 
 /// Renders the PDF of the candidate of an accepted request (None if there is no such request).
 async fn render(state: &AppState, request_public_id: &str) -> anyhow::Result<Option<Vec<u8>>> {
-    let Some(req) = state.db.request_unscoped(request_public_id).await? else { return Ok(None) };
+    let Some(req) = state.db.request_unscoped(request_public_id).await? else {
+        return Ok(None);
+    };
     if req.state == "sent" || req.state == "declined" {
         return Ok(None);
     }

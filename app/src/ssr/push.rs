@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::Utc;
 use merge::{
     types::{
-        ApplicationRequest, AttachmentRequest, AttachmentType, CandidateRequest, EmailAddressRequest,
-        EmailAddressType, PhoneNumberRequest, Ref, UrlRequest, UrlType,
+        ApplicationRequest, AttachmentRequest, AttachmentType, CandidateRequest,
+        EmailAddressRequest, EmailAddressType, PhoneNumberRequest, Ref, UrlRequest, UrlType,
     },
     ListQuery, MergeError,
 };
@@ -48,7 +48,10 @@ impl From<MergeError> for Stop {
             ));
         }
         if e.is_retryable() {
-            Stop::Retry(format!("The ATS did not answer in time; retrying ({}).", describe(&e)))
+            Stop::Retry(format!(
+                "The ATS did not answer in time; retrying ({}).",
+                describe(&e)
+            ))
         } else {
             Stop::Fail(format!("The ATS refused the write: {}.", describe(&e)))
         }
@@ -89,7 +92,9 @@ async fn steps(state: &AppState, job: &PushJob) -> Result<(), Stop> {
     let db = &state.db;
     let req = db.request_by_id(job.request_id).await?;
     let Some(conn) = db.connection(job.tenant_id).await? else {
-        return Err(Stop::Wait("Connect your ATS on the Integration page.".into()));
+        return Err(Stop::Wait(
+            "Connect your ATS on the Integration page.".into(),
+        ));
     };
     if conn.status == "RELINK_NEEDED" {
         return Err(Stop::Wait(format!(
@@ -158,7 +163,11 @@ async fn find_or_create_candidate(
             ..Default::default()
         }]),
         phone_numbers: cand.phone.clone().map(|p| {
-            vec![PhoneNumberRequest { value: p, phone_number_type: None, ..Default::default() }]
+            vec![PhoneNumberRequest {
+                value: p,
+                phone_number_type: None,
+                ..Default::default()
+            }]
         }),
         urls: Some(vec![UrlRequest {
             value: profile_page_url(state, &cand.public_id),
@@ -168,7 +177,11 @@ async fn find_or_create_candidate(
         tags: Some(vec!["marketplace".into()]),
         ..Default::default()
     };
-    match state.merge.create_candidate(token, &model, remote_user).await {
+    match state
+        .merge
+        .create_candidate(token, &model, remote_user)
+        .await
+    {
         Ok(resp) => created_id(resp.model.map(|m| m.id)),
         // "Already exists" (or a write that succeeded although we saw an error): look it up.
         Err(e) => match candidate_by_email(state, token, &req.candidate_email).await? {
@@ -178,7 +191,11 @@ async fn find_or_create_candidate(
     }
 }
 
-async fn candidate_by_email(state: &AppState, token: &str, email: &str) -> Result<Option<String>, Stop> {
+async fn candidate_by_email(
+    state: &AppState,
+    token: &str,
+    email: &str,
+) -> Result<Option<String>, Stop> {
     let mut q = ListQuery::default();
     q.filters.push(("email_addresses", email.to_string()));
     let page = retry::read(|| state.merge.list_candidates(token, &q)).await?;
@@ -188,7 +205,11 @@ async fn candidate_by_email(state: &AppState, token: &str, email: &str) -> Resul
         .into_iter()
         .filter(|c| !c.remote_was_deleted.unwrap_or(false))
         .find(|c| {
-            c.email_addresses.iter().flatten().any(|e| e.value.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(email)))
+            c.email_addresses.iter().flatten().any(|e| {
+                e.value
+                    .as_deref()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(email))
+            })
         })
         .map(|c| c.id))
 }
@@ -209,7 +230,12 @@ async fn find_or_create_application(
         let token = token.to_string();
         async move {
             let page = retry::read(|| state.merge.list_applications(&token, &q)).await?;
-            Ok::<_, MergeError>(page.results.into_iter().find(|a| !a.remote_was_deleted.unwrap_or(false)).map(|a| a.id))
+            Ok::<_, MergeError>(
+                page.results
+                    .into_iter()
+                    .find(|a| !a.remote_was_deleted.unwrap_or(false))
+                    .map(|a| a.id),
+            )
         }
     };
     if let Some(id) = existing(state).await? {
@@ -222,7 +248,11 @@ async fn find_or_create_application(
         source: Some("OfferZen marketplace".into()),
         ..Default::default()
     };
-    match state.merge.create_application(token, &model, remote_user).await {
+    match state
+        .merge
+        .create_application(token, &model, remote_user)
+        .await
+    {
         Ok(resp) => created_id(resp.model.map(|m| m.id)),
         Err(e) => match existing(state).await? {
             Some(id) => Ok(id),
@@ -240,7 +270,9 @@ async fn create_profile_attachment(
     remote_user: Option<&str>,
 ) -> Result<String, Stop> {
     let expires = super::repo::now() + PROFILE_LINK_TTL;
-    let signed = state.crypto.sign_link(super::profile::PURPOSE, &req.public_id, expires);
+    let signed = state
+        .crypto
+        .sign_link(super::profile::PURPOSE, &req.public_id, expires);
     let model = AttachmentRequest {
         file_name: Some(format!("{} - marketplace profile.pdf", req.candidate_name)),
         file_url: Some(super::profile::url(state, &signed)),
@@ -248,13 +280,17 @@ async fn create_profile_attachment(
         attachment_type: Some(AttachmentType::Resume),
         ..Default::default()
     };
-    let resp = state.merge.create_attachment(token, &model, remote_user).await?;
+    let resp = state
+        .merge
+        .create_attachment(token, &model, remote_user)
+        .await?;
     created_id(resp.model.map(|m| m.id))
 }
 
 fn created_id(id: Option<String>) -> Result<String, Stop> {
-    id.filter(|i| !i.is_empty())
-        .ok_or_else(|| Stop::Retry("The ATS accepted the write but returned no id; checking again.".into()))
+    id.filter(|i| !i.is_empty()).ok_or_else(|| {
+        Stop::Retry("The ATS accepted the write but returned no id; checking again.".into())
+    })
 }
 
 /// The candidate's public marketplace profile page.
@@ -280,7 +316,10 @@ mod tests {
     #[test]
     fn names_split_at_the_last_space() {
         assert_eq!(split_name("Zoë Ndlovu"), ("Zoë".into(), "Ndlovu".into()));
-        assert_eq!(split_name("Anna Maria Smith"), ("Anna Maria".into(), "Smith".into()));
+        assert_eq!(
+            split_name("Anna Maria Smith"),
+            ("Anna Maria".into(), "Smith".into())
+        );
         assert_eq!(split_name("Prince"), ("Prince".into(), String::new()));
     }
 }

@@ -11,7 +11,9 @@ pub const MAX_RETRIES: u32 = 4;
 
 /// Exponential backoff with full jitter: up to 0.5 s × 2^attempt, capped at 30 s.
 pub fn backoff(attempt: u32) -> Duration {
-    let cap = Duration::from_millis(500).saturating_mul(1 << attempt.min(6)).min(Duration::from_secs(30));
+    let cap = Duration::from_millis(500)
+        .saturating_mul(1 << attempt.min(6))
+        .min(Duration::from_secs(30));
     let ms = rand::thread_rng().gen_range(cap.as_millis() as u64 / 2..=cap.as_millis() as u64);
     Duration::from_millis(ms)
 }
@@ -28,7 +30,9 @@ where
         match call().await {
             Err(e) if attempt < MAX_RETRIES && e.is_retryable() => {
                 let wait = match &e {
-                    MergeError::RateLimited { retry_after: Some(d) } => (*d).min(Duration::from_secs(120)),
+                    MergeError::RateLimited {
+                        retry_after: Some(d),
+                    } => (*d).min(Duration::from_secs(120)),
                     _ => backoff(attempt),
                 };
                 tracing::debug!("Merge read failed ({e}); retrying in {wait:?}");

@@ -26,13 +26,19 @@ const BODY_LIMIT: usize = 1024 * 1024;
 /// Builds the whole HTTP surface over `state`.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
+    let pkg_dir = format!(
+        "{}/{}",
+        state.leptos_options.site_root, state.leptos_options.site_pkg_dir
+    );
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/files/profile/{file}", get(profile::serve))
         .nest("/api/v1", marketplace_api::router())
-        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), ServeDir::new(pkg_dir))
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            ServeDir::new(pkg_dir),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -49,11 +55,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
     if let Some(sandbox) = &state.sandbox {
         // The sandbox's Link script and control API share our origin in embedded mode.
-        app = app.merge(sandbox.link_router()).merge(sandbox.control_router());
+        app = app
+            .merge(sandbox.link_router())
+            .merge(sandbox.control_router());
     }
     app.layer(middleware::from_fn_with_state(state, protect))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
@@ -66,7 +77,8 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 /// Rejects cross-site state-changing requests and adds security headers to every response.
 async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(&req) {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(&req)
+    {
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
     }
     let mut res = next.run(req).await;
@@ -86,12 +98,21 @@ async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) 
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Signed links live in URLs: never send them to other sites in Referer.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if state.config.public_url.scheme() == "https" {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     res
 }
@@ -100,7 +121,10 @@ async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) 
 fn is_cross_site(req: &Request<Body>) -> bool {
     let headers = req.headers();
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or("");
         return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
     }

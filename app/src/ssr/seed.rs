@@ -18,8 +18,16 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     }
     let tenant = db.create_tenant("Acme Robotics").await?;
     let hash = hash_password(DEMO_PASSWORD)?;
-    db.create_login(Some(tenant), DEMO_EMAIL, "Dana Manager", &hash, Role::Admin).await?;
-    db.create_login(Some(tenant), DEMO_MEMBER_EMAIL, "Riley Recruiter", &hash, Role::Member).await?;
+    db.create_login(Some(tenant), DEMO_EMAIL, "Dana Manager", &hash, Role::Admin)
+        .await?;
+    db.create_login(
+        Some(tenant),
+        DEMO_MEMBER_EMAIL,
+        "Riley Recruiter",
+        &hash,
+        Role::Member,
+    )
+    .await?;
     for title in ["Backend Engineer (Go)", "Frontend Engineer"] {
         db.create_position(tenant, title, None).await?;
     }
@@ -29,7 +37,14 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-fn candidate(name: &str, email: &str, headline: &str, location: &str, skills: &[&str], job: (&str, &str)) -> Profile {
+fn candidate(
+    name: &str,
+    email: &str,
+    headline: &str,
+    location: &str,
+    skills: &[&str],
+    job: (&str, &str),
+) -> Profile {
     Profile {
         full_name: name.into(),
         headline: headline.into(),
@@ -41,9 +56,14 @@ fn candidate(name: &str, email: &str, headline: &str, location: &str, skills: &[
             title: job.0.into(),
             company: job.1.into(),
             period: "2021 – present".into(),
-            summary: "Builds and runs production services; mentors engineers; owns on-call quality.".into(),
+            summary:
+                "Builds and runs production services; mentors engineers; owns on-call quality."
+                    .into(),
         }],
-        links: vec![format!("https://github.com/{}", email.split('@').next().unwrap_or("dev"))],
+        links: vec![format!(
+            "https://github.com/{}",
+            email.split('@').next().unwrap_or("dev")
+        )],
         profile_url: String::new(),
     }
 }
@@ -51,11 +71,53 @@ fn candidate(name: &str, email: &str, headline: &str, location: &str, skills: &[
 /// Marketplace candidates with varied names (several outside Latin-1).
 pub fn demo_candidates() -> Vec<Profile> {
     vec![
-        candidate("Zoë Ndlovu", "zoe.ndlovu@example.com", "Senior Backend Engineer", "Cape Town", &["Go", "PostgreSQL", "Kubernetes"], ("Senior Engineer", "Yoco")),
-        candidate("Łukasz Żółć", "lukasz.zolc@example.com", "Frontend Engineer", "Kraków", &["TypeScript", "React", "CSS"], ("Frontend Engineer", "Allegro")),
-        candidate("Thandi Mokoena", "thandi.mokoena@example.com", "Full-stack Developer", "Johannesburg", &["Rust", "Elixir", "AWS"], ("Developer", "Luno")),
-        candidate("Дмитрий Иванов", "dmitry.ivanov@example.com", "Data Engineer", "Amsterdam", &["Python", "Spark", "dbt"], ("Data Engineer", "Adyen")),
-        candidate("Nguyễn Thị Minh", "minh.nguyen@example.com", "Mobile Engineer", "Berlin", &["Kotlin", "Swift"], ("Mobile Engineer", "N26")),
-        candidate("Priya Naidoo", "priya.naidoo@example.com", "Platform Engineer", "Durban", &["Terraform", "Go", "GCP"], ("SRE", "Takealot")),
+        candidate(
+            "Zoë Ndlovu",
+            "zoe.ndlovu@example.com",
+            "Senior Backend Engineer",
+            "Cape Town",
+            &["Go", "PostgreSQL", "Kubernetes"],
+            ("Senior Engineer", "Yoco"),
+        ),
+        candidate(
+            "Łukasz Żółć",
+            "lukasz.zolc@example.com",
+            "Frontend Engineer",
+            "Kraków",
+            &["TypeScript", "React", "CSS"],
+            ("Frontend Engineer", "Allegro"),
+        ),
+        candidate(
+            "Thandi Mokoena",
+            "thandi.mokoena@example.com",
+            "Full-stack Developer",
+            "Johannesburg",
+            &["Rust", "Elixir", "AWS"],
+            ("Developer", "Luno"),
+        ),
+        candidate(
+            "Дмитрий Иванов",
+            "dmitry.ivanov@example.com",
+            "Data Engineer",
+            "Amsterdam",
+            &["Python", "Spark", "dbt"],
+            ("Data Engineer", "Adyen"),
+        ),
+        candidate(
+            "Nguyễn Thị Minh",
+            "minh.nguyen@example.com",
+            "Mobile Engineer",
+            "Berlin",
+            &["Kotlin", "Swift"],
+            ("Mobile Engineer", "N26"),
+        ),
+        candidate(
+            "Priya Naidoo",
+            "priya.naidoo@example.com",
+            "Platform Engineer",
+            "Durban",
+            &["Terraform", "Go", "GCP"],
+            ("SRE", "Takealot"),
+        ),
     ]
 }

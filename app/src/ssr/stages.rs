@@ -32,7 +32,15 @@ pub fn default_status(stage_name: &str) -> MarketplaceStatus {
         MarketplaceStatus::Rejected
     } else if has(&["offer"]) {
         MarketplaceStatus::Offer
-    } else if has(&["interview", "screen", "technical", "onsite", "on-site", "assessment", "panel"]) {
+    } else if has(&[
+        "interview",
+        "screen",
+        "technical",
+        "onsite",
+        "on-site",
+        "assessment",
+        "panel",
+    ]) {
         MarketplaceStatus::Interviewing
     } else {
         MarketplaceStatus::InReview
@@ -54,17 +62,32 @@ mod tests {
 
     #[test]
     fn common_stage_names_map_to_sensible_statuses() {
-        assert_eq!(default_status("Application Review"), MarketplaceStatus::InReview);
-        assert_eq!(default_status("Phone Screen"), MarketplaceStatus::Interviewing);
-        assert_eq!(default_status("Technical Interview"), MarketplaceStatus::Interviewing);
+        assert_eq!(
+            default_status("Application Review"),
+            MarketplaceStatus::InReview
+        );
+        assert_eq!(
+            default_status("Phone Screen"),
+            MarketplaceStatus::Interviewing
+        );
+        assert_eq!(
+            default_status("Technical Interview"),
+            MarketplaceStatus::Interviewing
+        );
         assert_eq!(default_status("Offer"), MarketplaceStatus::Offer);
         assert_eq!(default_status("Hired"), MarketplaceStatus::Hired);
     }
 
     #[test]
     fn rejection_closes_even_in_an_open_stage() {
-        assert_eq!(closed_as(true, Some(MarketplaceStatus::Interviewing)), Some("rejected"));
-        assert_eq!(closed_as(false, Some(MarketplaceStatus::Hired)), Some("hired"));
+        assert_eq!(
+            closed_as(true, Some(MarketplaceStatus::Interviewing)),
+            Some("rejected")
+        );
+        assert_eq!(
+            closed_as(false, Some(MarketplaceStatus::Hired)),
+            Some("hired")
+        );
         assert_eq!(closed_as(false, Some(MarketplaceStatus::Offer)), None);
         assert_eq!(closed_as(false, None), None);
     }

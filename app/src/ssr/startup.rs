@@ -18,13 +18,18 @@ use super::{
 };
 
 /// Builds the state: database (migrated), Merge client, sandbox, demo seed.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url).await?;
     db.fail_abandoned_sync_runs().await?;
     let (merge, sandbox) = match &config.merge {
-        MergeMode::Remote { api_root, api_key } => {
-            (merge::Client::new(api_root.clone(), api_key.clone()).context("building the Merge client")?, None)
-        }
+        MergeMode::Remote { api_root, api_key } => (
+            merge::Client::new(api_root.clone(), api_key.clone())
+                .context("building the Merge client")?,
+            None,
+        ),
         MergeMode::Sandbox => {
             let key = secret_token();
             let sandbox = merge::sandbox::Sandbox::new(merge::sandbox::SandboxConfig {
@@ -39,7 +44,10 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
                 .context("starting the embedded Merge sandbox")?;
             let root = url::Url::parse(&format!("http://{addr}/api"))?;
             tracing::warn!("MERGE_API_KEY is not set: using the embedded Merge sandbox at {root}");
-            (merge::Client::new(root, SecretString::from(key))?, Some(sandbox))
+            (
+                merge::Client::new(root, SecretString::from(key))?,
+                Some(sandbox),
+            )
         }
     };
     if config.is_sandbox() && seed::seed_demo(&db).await? {
@@ -67,14 +75,17 @@ pub async fn serve(
     }
     let app = router::router(state);
     let mut stop = shutdown;
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            while !*stop.borrow() {
-                if stop.changed().await.is_err() {
-                    break;
-                }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
             }
-        })
-        .await
-        .context("serving HTTP")
+        }
+    })
+    .await
+    .context("serving HTTP")
 }

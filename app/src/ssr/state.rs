@@ -31,7 +31,11 @@ pub struct AppState {
 /// Sets the response status for an authorisation failure (401 or 403) and returns the error.
 fn refuse(e: AppError) -> AppError {
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        let status = if e == AppError::Unauthorized { http::StatusCode::UNAUTHORIZED } else { http::StatusCode::FORBIDDEN };
+        let status = if e == AppError::Unauthorized {
+            http::StatusCode::UNAUTHORIZED
+        } else {
+            http::StatusCode::FORBIDDEN
+        };
         opts.set_status(status);
     }
     e
@@ -65,24 +69,40 @@ impl AppState {
 
     /// The signed-in hiring manager, or 401/403.
     pub async fn require_member(&self) -> Result<TenantMember, AppError> {
-        let s = self.session().await?.ok_or_else(|| refuse(AppError::Unauthorized))?;
+        let s = self
+            .session()
+            .await?
+            .ok_or_else(|| refuse(AppError::Unauthorized))?;
         s.member().ok_or_else(|| refuse(AppError::Forbidden))
     }
 
     /// The signed-in company admin, or 401/403.
     pub async fn require_admin(&self) -> Result<TenantAdmin, AppError> {
-        let s = self.session().await?.ok_or_else(|| refuse(AppError::Unauthorized))?;
-        s.admin().ok_or_else(|| refuse(AppError::Validation("Only a company admin can do this. Ask one of your admins.".into())))
+        let s = self
+            .session()
+            .await?
+            .ok_or_else(|| refuse(AppError::Unauthorized))?;
+        s.admin().ok_or_else(|| {
+            refuse(AppError::Validation(
+                "Only a company admin can do this. Ask one of your admins.".into(),
+            ))
+        })
     }
 
     /// The signed-in support staff member, or 401/403.
     pub async fn require_support(&self) -> Result<Support, AppError> {
-        let s = self.session().await?.ok_or_else(|| refuse(AppError::Unauthorized))?;
+        let s = self
+            .session()
+            .await?
+            .ok_or_else(|| refuse(AppError::Unauthorized))?;
         s.support().ok_or_else(|| refuse(AppError::Forbidden))
     }
 
     /// The tenant's decrypted account token, for calling Merge (never leaves the server).
-    pub fn account_token(&self, conn: &super::repo::connections::ConnectionRow) -> Result<String, AppError> {
+    pub fn account_token(
+        &self,
+        conn: &super::repo::connections::ConnectionRow,
+    ) -> Result<String, AppError> {
         Ok(self.crypto.decrypt(&conn.account_token_enc)?)
     }
 }

@@ -46,7 +46,10 @@ pub async fn sync_tenant(state: &AppState, tenant_id: i64) -> anyhow::Result<boo
 /// The sync error as a hiring manager reads it on the integration page.
 fn user_message(e: &anyhow::Error) -> String {
     match e.downcast_ref::<MergeError>() {
-        Some(m) => format!("The ATS did not answer: {}", super::merge_errors::describe(m)),
+        Some(m) => format!(
+            "The ATS did not answer: {}",
+            super::merge_errors::describe(m)
+        ),
         None => "The sync stopped because of an internal error; it will be retried.".into(),
     }
 }
@@ -59,19 +62,20 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
     let mut progress = SyncProgress::default();
 
     let mut snapshot = AtsSnapshot::default();
-    snapshot.users = read_all::<RemoteUser>(state, &token, run_id, &mut progress, |pr, n| pr.users += n)
-        .await?
-        .into_iter()
-        .map(|u| AtsUserRow {
-            merge_id: u.id,
-            first_name: u.first_name,
-            last_name: u.last_name,
-            email: u.email,
-            access_role: u.access_role.map(|r| r.as_str().to_string()),
-            disabled: u.disabled.unwrap_or(false),
-            remote_was_deleted: u.remote_was_deleted.unwrap_or(false),
-        })
-        .collect();
+    snapshot.users =
+        read_all::<RemoteUser>(state, &token, run_id, &mut progress, |pr, n| pr.users += n)
+            .await?
+            .into_iter()
+            .map(|u| AtsUserRow {
+                merge_id: u.id,
+                first_name: u.first_name,
+                last_name: u.last_name,
+                email: u.email,
+                access_role: u.access_role.map(|r| r.as_str().to_string()),
+                disabled: u.disabled.unwrap_or(false),
+                remote_was_deleted: u.remote_was_deleted.unwrap_or(false),
+            })
+            .collect();
     snapshot.jobs = read_all::<Job>(state, &token, run_id, &mut progress, |pr, n| pr.jobs += n)
         .await?
         .into_iter()
@@ -83,23 +87,32 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
             remote_was_deleted: j.remote_was_deleted.unwrap_or(false),
         })
         .collect();
-    snapshot.stages = read_all::<JobInterviewStage>(state, &token, run_id, &mut progress, |pr, n| pr.stages += n)
-    .await?
-    .into_iter()
-    .map(|s| AtsStageRow {
-        name: s.name.unwrap_or_else(|| "Unnamed stage".into()),
-        job_merge_id: s.job.as_ref().map(|j| j.id().to_string()),
-        merge_id: s.id,
-        stage_order: s.stage_order,
-        remote_was_deleted: s.remote_was_deleted.unwrap_or(false),
-    })
-    .collect();
+    snapshot.stages =
+        read_all::<JobInterviewStage>(state, &token, run_id, &mut progress, |pr, n| pr.stages += n)
+            .await?
+            .into_iter()
+            .map(|s| AtsStageRow {
+                name: s.name.unwrap_or_else(|| "Unnamed stage".into()),
+                job_merge_id: s.job.as_ref().map(|j| j.id().to_string()),
+                merge_id: s.id,
+                stage_order: s.stage_order,
+                remote_was_deleted: s.remote_was_deleted.unwrap_or(false),
+            })
+            .collect();
     state.db.store_ats_snapshot(tenant_id, &snapshot).await?;
 
-    let names: HashMap<&str, String> = snapshot.users.iter().map(|u| (u.merge_id.as_str(), display_name(u))).collect();
+    let names: HashMap<&str, String> = snapshot
+        .users
+        .iter()
+        .map(|u| (u.merge_id.as_str(), display_name(u)))
+        .collect();
     for (request_id, application_id) in state.db.open_applications(tenant_id).await? {
-        let progress_row = read_application(state, &token, tenant_id, &application_id, &names).await?;
-        state.db.store_progress(tenant_id, request_id, &progress_row).await?;
+        let progress_row =
+            read_application(state, &token, tenant_id, &application_id, &names).await?;
+        state
+            .db
+            .store_progress(tenant_id, request_id, &progress_row)
+            .await?;
         progress.applications += 1;
         state.db.sync_progress(run_id, progress).await?;
     }
@@ -108,7 +121,11 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
 
 /// A user's display name.
 pub fn display_name(u: &AtsUserRow) -> String {
-    let name = [u.first_name.as_deref(), u.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.trim().is_empty() {
         u.email.clone().unwrap_or_else(|| u.merge_id.clone())
     } else {
@@ -154,7 +171,9 @@ async fn read_application(
     names: &HashMap<&str, String>,
 ) -> anyhow::Result<ApplicationProgress> {
     let app: Application = retry::read(|| {
-        state.merge.retrieve_application(token, application_id, &["current_stage", "reject_reason"])
+        state
+            .merge
+            .retrieve_application(token, application_id, &["current_stage", "reject_reason"])
     })
     .await?;
     let stage_id = app.current_stage.as_ref().map(|s| s.id().to_string());
@@ -173,7 +192,8 @@ async fn read_application(
     let mut q = ListQuery::default();
     q.page_size = Some(PAGE_SIZE);
     q.include_deleted_data = true;
-    q.filters.push(("application_id", application_id.to_string()));
+    q.filters
+        .push(("application_id", application_id.to_string()));
     let mut interviews = Vec::new();
     loop {
         let page = retry::read(|| state.merge.list_interviews(token, &q)).await?;
@@ -183,7 +203,10 @@ async fn read_application(
                 continue;
             }
             let name_of = |r: &merge::types::Ref<merge::types::RemoteUser>| {
-                names.get(r.id()).cloned().unwrap_or_else(|| "Unknown user".into())
+                names
+                    .get(r.id())
+                    .cloned()
+                    .unwrap_or_else(|| "Unknown user".into())
             };
             interviews.push(InterviewRow {
                 merge_id: i.id.clone(),
@@ -192,7 +215,13 @@ async fn read_application(
                 location: i.location.clone(),
                 status: i.status.as_ref().map(|s| s.as_str().to_string()),
                 organizer: i.organizer.as_ref().map(name_of),
-                interviewers: i.interviewers.iter().flatten().map(name_of).collect::<Vec<_>>().join(", "),
+                interviewers: i
+                    .interviewers
+                    .iter()
+                    .flatten()
+                    .map(name_of)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 remote_was_deleted: i.remote_was_deleted.unwrap_or(false),
             });
         }
@@ -201,5 +230,11 @@ async fn read_application(
             _ => break,
         }
     }
-    Ok(ApplicationProgress { stage_id, stage_name, closed_as: closed, reject_reason, interviews })
+    Ok(ApplicationProgress {
+        stage_id,
+        stage_name,
+        closed_as: closed,
+        reject_reason,
+        interviews,
+    })
 }

@@ -13,7 +13,10 @@ use crate::{
     api::{
         integration::{AtsUser, Connection, Integration, SyncState},
         positions::{AtsJob, Position, Positions},
-        requests::{CandidateProfile, CandidateSummary, Interview, Invitation, Mail, RequestDetail, RequestSummary, Requests},
+        requests::{
+            CandidateProfile, CandidateSummary, Interview, Invitation, Mail, RequestDetail,
+            RequestSummary, Requests,
+        },
     },
     error::AppError,
 };
@@ -34,12 +37,20 @@ fn ats_user(u: &AtsUserRow) -> AtsUser {
 }
 
 /// The integration page.
-pub async fn integration(state: &AppState, member: &TenantMember, is_admin: bool) -> Result<Integration, AppError> {
+pub async fn integration(
+    state: &AppState,
+    member: &TenantMember,
+    is_admin: bool,
+) -> Result<Integration, AppError> {
     let t = member.tenant_id();
     let conn = state.db.connection(t).await?;
     let users = state.db.ats_users(t).await?;
     let connection = conn.map(|c| Connection {
-        admin: c.verification_admin_id.as_ref().and_then(|id| users.iter().find(|u| &u.merge_id == id)).map(ats_user),
+        admin: c
+            .verification_admin_id
+            .as_ref()
+            .and_then(|id| users.iter().find(|u| &u.merge_id == id))
+            .map(ats_user),
         integration: c.integration_name,
         status: c.status,
         linked_at: fmt_time(c.linked_at),
@@ -59,7 +70,11 @@ pub async fn integration(state: &AppState, member: &TenantMember, is_admin: bool
         last_success: ok.and_then(|o| o.finished_at).map(fmt_time),
     });
     let c = state.db.ats_counts(t).await?;
-    let link_script_url = state.config.link_script_url.clone().unwrap_or_else(|| "/merge-link/initialize.js".into());
+    let link_script_url = state
+        .config
+        .link_script_url
+        .clone()
+        .unwrap_or_else(|| "/merge-link/initialize.js".into());
     Ok(Integration {
         connection,
         sync,
@@ -71,7 +86,11 @@ pub async fn integration(state: &AppState, member: &TenantMember, is_admin: bool
 }
 
 /// Chooses the verification admin among the tenant's active ATS users; resumes waiting pushes.
-pub async fn choose_verification_admin(state: &AppState, admin: &TenantAdmin, user_id: &str) -> Result<(), AppError> {
+pub async fn choose_verification_admin(
+    state: &AppState,
+    admin: &TenantAdmin,
+    user_id: &str,
+) -> Result<(), AppError> {
     let t = admin.tenant_id();
     let user = state
         .db
@@ -80,7 +99,10 @@ pub async fn choose_verification_admin(state: &AppState, admin: &TenantAdmin, us
         .filter(|u| !u.remote_was_deleted)
         .ok_or_else(|| AppError::Validation("Choose one of your ATS users.".into()))?;
     if user.disabled {
-        return Err(AppError::Validation(format!("{} is disabled in the ATS; choose an active user.", display_name(&user))));
+        return Err(AppError::Validation(format!(
+            "{} is disabled in the ATS; choose an active user.",
+            display_name(&user)
+        )));
     }
     state.db.set_verification_admin(t, &user.merge_id).await?;
     state.db.requeue_waiting_pushes(t).await?;
@@ -91,7 +113,10 @@ pub async fn choose_verification_admin(state: &AppState, admin: &TenantAdmin, us
 fn job_of(p: &PositionRow) -> Option<AtsJob> {
     p.ats_job_merge_id.as_ref().map(|id| AtsJob {
         id: id.clone(),
-        name: p.job_name.clone().unwrap_or_else(|| "Unknown ATS job".into()),
+        name: p
+            .job_name
+            .clone()
+            .unwrap_or_else(|| "Unknown ATS job".into()),
         code: None,
         status: p.job_status.clone(),
         deleted: p.job_deleted.unwrap_or(false),
@@ -99,15 +124,32 @@ fn job_of(p: &PositionRow) -> Option<AtsJob> {
 }
 
 /// The positions page.
-pub async fn positions(state: &AppState, member: &TenantMember, search: &str) -> Result<Positions, AppError> {
+pub async fn positions(
+    state: &AppState,
+    member: &TenantMember,
+    search: &str,
+) -> Result<Positions, AppError> {
     let t = member.tenant_id();
     let positions = state.db.positions(t).await?;
     let jobs = state.db.ats_jobs(t, search).await?;
     Ok(Positions {
-        positions: positions.iter().map(|p| Position { id: p.public_id.clone(), title: p.title.clone(), job: job_of(p) }).collect(),
+        positions: positions
+            .iter()
+            .map(|p| Position {
+                id: p.public_id.clone(),
+                title: p.title.clone(),
+                job: job_of(p),
+            })
+            .collect(),
         jobs: jobs
             .into_iter()
-            .map(|j| AtsJob { id: j.merge_id, name: j.name, code: j.code, status: j.status, deleted: j.remote_was_deleted })
+            .map(|j| AtsJob {
+                id: j.merge_id,
+                name: j.name,
+                code: j.code,
+                status: j.status,
+                deleted: j.remote_was_deleted,
+            })
             .collect(),
         connected: state.db.connection(t).await?.is_some(),
     })
@@ -130,20 +172,38 @@ pub async fn requests(state: &AppState, member: &TenantMember) -> Result<Request
     let t = member.tenant_id();
     Ok(Requests {
         requests: state.db.requests(t).await?.iter().map(summary).collect(),
-        positions: state.db.positions(t).await?.into_iter().map(|p| (p.public_id, p.title)).collect(),
+        positions: state
+            .db
+            .positions(t)
+            .await?
+            .into_iter()
+            .map(|p| (p.public_id, p.title))
+            .collect(),
         candidates: state
             .db
             .candidates()
             .await?
             .into_iter()
-            .map(|c| CandidateSummary { id: c.public_id, name: c.full_name, headline: c.headline })
+            .map(|c| CandidateSummary {
+                id: c.public_id,
+                name: c.full_name,
+                headline: c.headline,
+            })
             .collect(),
     })
 }
 
 /// One request of the member's tenant.
-pub async fn request(state: &AppState, member: &TenantMember, id: &str) -> Result<RequestDetail, AppError> {
-    let r = state.db.request(member.tenant_id(), id).await?.ok_or(AppError::NotFound)?;
+pub async fn request(
+    state: &AppState,
+    member: &TenantMember,
+    id: &str,
+) -> Result<RequestDetail, AppError> {
+    let r = state
+        .db
+        .request(member.tenant_id(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let interviews = state.db.interviews(member.tenant_id(), r.id).await?;
     Ok(RequestDetail {
         id: r.public_id.clone(),
@@ -159,7 +219,10 @@ pub async fn request(state: &AppState, member: &TenantMember, id: &str) -> Resul
         ats_candidate_id: r.ats_candidate_id.clone(),
         ats_application_id: r.ats_application_id.clone(),
         ats_attachment_id: r.ats_attachment_id.clone(),
-        marketplace_status: r.current_stage_name.as_deref().map(|s| default_status(s).label().to_string()),
+        marketplace_status: r
+            .current_stage_name
+            .as_deref()
+            .map(|s| default_status(s).label().to_string()),
         stage: r.current_stage_name.clone(),
         reject_reason: r.reject_reason.clone(),
         outcome_at: r.outcome_at.map(fmt_time),
@@ -172,7 +235,13 @@ pub async fn request(state: &AppState, member: &TenantMember, id: &str) -> Resul
                     _ => "time not set".into(),
                 },
                 location: i.location,
-                status: if i.remote_was_deleted { "cancelled".into() } else { i.status.unwrap_or_else(|| "scheduled".into()).to_lowercase() },
+                status: if i.remote_was_deleted {
+                    "cancelled".into()
+                } else {
+                    i.status
+                        .unwrap_or_else(|| "scheduled".into())
+                        .to_lowercase()
+                },
                 organizer: i.organizer,
                 interviewers: i.interviewers,
             })
@@ -182,22 +251,41 @@ pub async fn request(state: &AppState, member: &TenantMember, id: &str) -> Resul
 
 /// A marketplace candidate's profile.
 pub async fn candidate(state: &AppState, id: &str) -> Result<CandidateProfile, AppError> {
-    let c = state.db.candidate_by_public_id(id).await?.ok_or(AppError::NotFound)?;
-    let p: profile_pdf::Profile = serde_json::from_str(&c.profile_json).map_err(anyhow::Error::from)?;
+    let c = state
+        .db
+        .candidate_by_public_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p: profile_pdf::Profile =
+        serde_json::from_str(&c.profile_json).map_err(anyhow::Error::from)?;
     Ok(CandidateProfile {
         name: p.full_name,
         headline: p.headline,
         location: p.location,
         skills: p.skills,
-        experience: p.experience.into_iter().map(|e| (e.title, e.company, e.period)).collect(),
+        experience: p
+            .experience
+            .into_iter()
+            .map(|e| (e.title, e.company, e.period))
+            .collect(),
     })
 }
 
 /// What the candidate's answer page shows.
 pub async fn invitation(state: &AppState, request_id: &str) -> Result<Invitation, AppError> {
-    let r = state.db.request_unscoped(request_id).await?.ok_or(AppError::NotFound)?;
+    let r = state
+        .db
+        .request_unscoped(request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (_, company) = state.db.tenant(r.tenant_id).await?;
-    Ok(Invitation { company, position: r.position_title, message: r.message, candidate: r.candidate_name, state: r.state })
+    Ok(Invitation {
+        company,
+        position: r.position_title,
+        message: r.message,
+        candidate: r.candidate_name,
+        state: r.state,
+    })
 }
 
 /// The demo mailbox.
@@ -207,6 +295,12 @@ pub async fn mailbox(state: &AppState) -> Result<Vec<Mail>, AppError> {
         .mailbox()
         .await?
         .into_iter()
-        .map(|m| Mail { to: m.to_email, subject: m.subject, body: m.body, link: m.link, at: fmt_time(m.created_at) })
+        .map(|m| Mail {
+            to: m.to_email,
+            subject: m.subject,
+            body: m.body,
+            link: m.link,
+            at: fmt_time(m.created_at),
+        })
         .collect())
 }

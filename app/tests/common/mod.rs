@@ -6,7 +6,8 @@ use app::ssr::db::Db;
 
 /// The PostgreSQL server tests use (`ATSB_TEST_PG_URL`).
 pub fn pg_url() -> String {
-    std::env::var("ATSB_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("ATSB_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// True when PostgreSQL tests are explicitly skipped (`ATSB_SKIP_PG=1`), with a loud warning.
@@ -21,7 +22,9 @@ pub fn skip_pg() -> bool {
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> Db {
     let path = std::env::temp_dir().join(format!("atsb-test-{}.db", uuid()));
-    Db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("sqlite")
+    Db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .expect("sqlite")
 }
 
 /// A fresh, migrated PostgreSQL database (a new database per call on the test server).
@@ -32,8 +35,13 @@ pub async fn postgres() -> Db {
     let name = format!("atsb_test_{}", uuid().replace('-', ""));
     let mut admin = sqlx::PgConnection::connect(&base)
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {base} is unreachable ({e}); set ATSB_SKIP_PG=1 to skip loudly"));
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL at {base} is unreachable ({e}); set ATSB_SKIP_PG=1 to skip loudly")
+        });
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
     let mut url = url::Url::parse(&base).expect("ATSB_TEST_PG_URL is a URL");
     url.set_path(&name);
     Db::connect(url.as_str()).await.expect("postgres")

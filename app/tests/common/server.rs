@@ -42,7 +42,12 @@ pub async fn spawn_app() -> TestApp {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    TestApp { base: format!("http://{addr}"), http, state, _shutdown: tx }
+    TestApp {
+        base: format!("http://{addr}"),
+        http,
+        state,
+        _shutdown: tx,
+    }
 }
 
 impl TestApp {
@@ -58,7 +63,10 @@ impl TestApp {
             .unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A GET server function (query-string input).
@@ -73,7 +81,10 @@ impl TestApp {
             .unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Calls the marketplace JSON API with its bearer token.
@@ -91,17 +102,36 @@ impl TestApp {
 
     /// Calls the embedded sandbox's control API (mounted on our origin).
     pub async fn control(&self, path: &str, body: Value) -> Value {
-        let res = self.http.post(format!("{}/_sandbox{path}", self.base)).json(&body).send().await.unwrap();
-        assert!(res.status().is_success(), "control {path}: {}", res.status());
+        let res = self
+            .http
+            .post(format!("{}/_sandbox{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "control {path}: {}",
+            res.status()
+        );
         res.json().await.unwrap_or(Value::Null)
     }
 
     /// Signs in as the demo hiring manager.
     pub async fn sign_in(&self) {
         let (status, _) = self
-            .call("login", &[("email", app::ssr::seed::DEMO_EMAIL), ("password", app::ssr::seed::DEMO_PASSWORD)])
+            .call(
+                "login",
+                &[
+                    ("email", app::ssr::seed::DEMO_EMAIL),
+                    ("password", app::ssr::seed::DEMO_PASSWORD),
+                ],
+            )
             .await;
-        assert!(status.is_success() || status.is_redirection(), "login: {status}");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "login: {status}"
+        );
         let (_, me) = self.get_fn("me", &[]).await;
         assert_eq!(me["name"], "Dana Manager", "signed in: {me}");
     }

@@ -148,11 +148,15 @@ async fn list<T: Model>(
         Ok(q) => q,
         Err(e) => return bad_request(&e),
     };
-    let state = sandbox.lock();
-    let Some(acct) = state.account(&id) else {
-        return gone();
+    // Build under the lock, serialise after it.
+    let page = {
+        let state = sandbox.lock();
+        let Some(acct) = state.account(&id) else {
+            return gone();
+        };
+        page::<T>(acct, &q)
     };
-    Json(page::<T>(acct, &q)).into_response()
+    Json(page).into_response()
 }
 
 async fn retrieve<T: Model>(
@@ -165,12 +169,17 @@ async fn retrieve<T: Model>(
         Ok(q) => q,
         Err(e) => return bad_request(&e),
     };
-    let state = sandbox.lock();
-    let Some(acct) = state.account(&id) else {
-        return gone();
+    let found = {
+        let state = sandbox.lock();
+        let Some(acct) = state.account(&id) else {
+            return gone();
+        };
+        T::table(acct)
+            .get(&record_id)
+            .map(|rec| present(acct, rec, &q))
     };
-    match T::table(acct).get(&record_id) {
-        Some(rec) => Json(present(acct, rec, &q)).into_response(),
+    match found {
+        Some(rec) => Json(rec).into_response(),
         None => detail(StatusCode::NOT_FOUND, "Not found."),
     }
 }

@@ -204,8 +204,8 @@ fn changed<T: Serialize>(
     let (account, model) = result?;
     let value = serde_json::to_value(&model)
         .map_err(|e| Fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    webhooks::send(sandbox, account, event, value.clone());
-    Ok(Json(value).into_response())
+    webhooks::send(sandbox, account, event, value);
+    Ok(Json(model).into_response())
 }
 
 /// Record counts of an account.

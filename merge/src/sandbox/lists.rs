@@ -429,31 +429,43 @@ pub(crate) fn present<T: Model>(acct: &Account, rec: &T, q: &ListParams) -> T {
     out
 }
 
-/// One page of the account's records of `T` matching `q`.
+/// One page of the account's records of `T` matching `q`. Scans from the cursor outwards, so a
+/// page costs about its own size, not the table's.
 pub(crate) fn page<T: Model>(acct: &Account, q: &ListParams) -> Page<T> {
     let rows = T::table(acct).rows();
-    let matching: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| q.admits(*r) && r.matches(acct, q))
-        .map(|(i, _)| i)
-        .collect();
-    let len = matching.len();
-    let (start, end) = match q.cursor {
-        None => (0, q.page_size.min(len)),
-        Some(Cursor::After(p)) => {
-            let start = matching.partition_point(|&i| i < p);
-            (start, (start + q.page_size).min(len))
+    let hit = |i: &usize| q.admits(&rows[*i]) && rows[*i].matches(acct, q);
+    let (positions, next, previous) = match q.cursor {
+        None | Some(Cursor::After(_)) => {
+            let from = match q.cursor {
+                Some(Cursor::After(p)) => p.min(rows.len()),
+                _ => 0,
+            };
+            let mut found = (from..rows.len()).filter(hit);
+            let positions: Vec<usize> = found.by_ref().take(q.page_size).collect();
+            let next = found.next().map(Cursor::After);
+            let previous = match positions.first() {
+                Some(&first) if (0..from).rev().any(|i| hit(&i)) => Some(Cursor::Before(first)),
+                _ => None,
+            };
+            (positions, next, previous)
         }
         Some(Cursor::Before(p)) => {
-            let end = matching.partition_point(|&i| i < p);
-            (end.saturating_sub(q.page_size), end)
+            let until = p.min(rows.len());
+            let mut found = (0..until).rev().filter(hit);
+            let mut positions: Vec<usize> = found.by_ref().take(q.page_size).collect();
+            positions.reverse();
+            let previous = match (found.next(), positions.first()) {
+                (Some(_), Some(&first)) => Some(Cursor::Before(first)),
+                _ => None,
+            };
+            let next = (until..rows.len()).find(hit).map(Cursor::After);
+            (positions, next, previous)
         }
     };
     Page {
-        next: (end < len).then(|| Cursor::After(matching[end]).encode()),
-        previous: (start > 0).then(|| Cursor::Before(matching[start]).encode()),
-        results: matching[start..end]
+        next: next.map(Cursor::encode),
+        previous: previous.map(Cursor::encode),
+        results: positions
             .iter()
             .map(|&i| present(acct, &rows[i], q))
             .collect(),
@@ -463,6 +475,54 @@ pub(crate) fn page<T: Model>(acct: &Account, q: &ListParams) -> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::profiles::Profile;
+    use crate::sandbox::seed::seed_account;
+    use crate::types::LinkTokenRequest;
+
+    fn ids<T: HasId>(page: &Page<T>) -> Vec<String> {
+        page.results.iter().map(|r| r.id().to_owned()).collect()
+    }
+
+    #[test]
+    fn filtered_pages_go_forward_and_back_over_every_match_once() {
+        let profile = Profile::by_slug("lever").expect("profile");
+        let link = LinkTokenRequest::ats("a@example.com", "Org", "o");
+        let mut acct = Account::new(profile, &link, 100);
+        seed_account(&mut acct);
+        let job = acct.jobs.rows()[1].id.clone();
+        let all = page::<JobInterviewStage>(
+            &acct,
+            &ListParams::parse(Some(&format!("job_id={job}")), &[]).expect("q"),
+        );
+        assert_eq!(all.results.len(), 6, "five job stages plus the generic one");
+
+        let mut seen = Vec::new();
+        let mut pages = Vec::new();
+        let mut query = format!("job_id={job}&page_size=4");
+        loop {
+            let p =
+                page::<JobInterviewStage>(&acct, &ListParams::parse(Some(&query), &[]).expect("q"));
+            seen.extend(ids(&p));
+            pages.push(p.clone());
+            match p.next {
+                Some(next) => query = format!("job_id={job}&page_size=4&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids(&all));
+        let back_cursor = pages[1].previous.clone().expect("previous of page 2");
+        let back = page::<JobInterviewStage>(
+            &acct,
+            &ListParams::parse(
+                Some(&format!("job_id={job}&page_size=4&cursor={back_cursor}")),
+                &[],
+            )
+            .expect("q"),
+        );
+        assert_eq!(ids(&back), ids(&pages[0]));
+        assert!(back.previous.is_none());
+        assert_eq!(back.next, pages[0].next);
+    }
 
     #[test]
     fn cursors_round_trip_and_garbage_is_rejected() {

@@ -62,14 +62,16 @@ impl Db {
     pub async fn create_tenant(&self, name: &str) -> sqlx::Result<i64> {
         let t = now();
         let pid = crate::ssr::crypto::public_id();
-        on_db!(self, |p| sqlx::query_scalar(
+        on_db!(self, |p| {
+            sqlx::query_scalar(
             "INSERT INTO tenants (public_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id"
         )
         .bind(&pid)
         .bind(name)
         .bind(t)
         .fetch_one(p)
-        .await)
+        .await
+        })
     }
 
     /// Creates a login; the e-mail must be unused.
@@ -83,7 +85,8 @@ impl Db {
     ) -> sqlx::Result<i64> {
         let t = now();
         let pid = crate::ssr::crypto::public_id();
-        on_db!(self, |p| sqlx::query_scalar(
+        on_db!(self, |p| {
+            sqlx::query_scalar(
             "INSERT INTO logins (public_id, tenant_id, email, name, password_hash, role, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"
         )
@@ -95,7 +98,8 @@ impl Db {
         .bind(role.as_str())
         .bind(t)
         .fetch_one(p)
-        .await)
+        .await
+        })
     }
 
     /// Finds a login by e-mail (case-insensitive).
@@ -115,7 +119,8 @@ impl Db {
         login_id: i64,
         expires_at: DateTime<Utc>,
     ) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO sessions (token_hash, login_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
         )
         .bind(token_hash)
@@ -124,13 +129,15 @@ impl Db {
         .bind(expires_at)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// The login of an unexpired session.
     pub async fn session_login(&self, token_hash: &str) -> sqlx::Result<Option<SessionLogin>> {
-        on_db!(self, |p| sqlx::query_as::<_, SessionLogin>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, SessionLogin>(
             "SELECT l.id AS login_id, l.tenant_id, t.name AS tenant_name, l.email, l.name, l.role \
              FROM sessions s JOIN logins l ON l.id = s.login_id LEFT JOIN tenants t ON t.id = l.tenant_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2"
@@ -138,16 +145,19 @@ impl Db {
         .bind(token_hash)
         .bind(now())
         .fetch_optional(p)
-        .await)
+        .await
+        })
     }
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on_db!(self, |p| sqlx::query(
+            "DELETE FROM sessions WHERE token_hash = $1"
+        )
+        .bind(token_hash)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

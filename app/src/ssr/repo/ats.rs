@@ -127,7 +127,8 @@ impl Db {
 
     /// The tenant's ATS users: active admins first, then by name.
     pub async fn ats_users(&self, tenant_id: i64) -> sqlx::Result<Vec<AtsUserRow>> {
-        on_db!(self, |p| sqlx::query_as::<_, AtsUserRow>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, AtsUserRow>(
             "SELECT merge_id, first_name, last_name, email, access_role, disabled, remote_was_deleted FROM ats_users \
              WHERE tenant_id = $1 AND remote_was_deleted = FALSE \
              ORDER BY disabled, CASE access_role WHEN 'SUPER_ADMIN' THEN 0 WHEN 'ADMIN' THEN 1 ELSE 2 END, \
@@ -135,47 +136,62 @@ impl Db {
         )
         .bind(tenant_id)
         .fetch_all(p)
-        .await)
+        .await
+        })
     }
 
     /// One ATS user of the tenant.
-    pub async fn ats_user(&self, tenant_id: i64, merge_id: &str) -> sqlx::Result<Option<AtsUserRow>> {
-        on_db!(self, |p| sqlx::query_as::<_, AtsUserRow>(
+    pub async fn ats_user(
+        &self,
+        tenant_id: i64,
+        merge_id: &str,
+    ) -> sqlx::Result<Option<AtsUserRow>> {
+        on_db!(self, |p| {
+            sqlx::query_as::<_, AtsUserRow>(
             "SELECT merge_id, first_name, last_name, email, access_role, disabled, remote_was_deleted FROM ats_users \
              WHERE tenant_id = $1 AND merge_id = $2"
         )
         .bind(tenant_id)
         .bind(merge_id)
         .fetch_optional(p)
-        .await)
+        .await
+        })
     }
 
     /// The tenant's ATS jobs (deleted ones included, flagged), optionally filtered by name.
     pub async fn ats_jobs(&self, tenant_id: i64, search: &str) -> sqlx::Result<Vec<AtsJobRow>> {
         let pattern = format!("%{}%", search.trim().to_lowercase());
-        on_db!(self, |p| sqlx::query_as::<_, AtsJobRow>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, AtsJobRow>(
             "SELECT merge_id, name, code, status, remote_was_deleted FROM ats_jobs \
              WHERE tenant_id = $1 AND LOWER(name) LIKE $2 ORDER BY remote_was_deleted, name, merge_id LIMIT 200"
         )
         .bind(tenant_id)
         .bind(pattern)
         .fetch_all(p)
-        .await)
+        .await
+        })
     }
 
     /// One ATS job of the tenant.
     pub async fn ats_job(&self, tenant_id: i64, merge_id: &str) -> sqlx::Result<Option<AtsJobRow>> {
-        on_db!(self, |p| sqlx::query_as::<_, AtsJobRow>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, AtsJobRow>(
             "SELECT merge_id, name, code, status, remote_was_deleted FROM ats_jobs WHERE tenant_id = $1 AND merge_id = $2"
         )
         .bind(tenant_id)
         .bind(merge_id)
         .fetch_optional(p)
-        .await)
+        .await
+        })
     }
 
     /// The name of a stage, by Merge id.
-    pub async fn ats_stage_name(&self, tenant_id: i64, merge_id: &str) -> sqlx::Result<Option<String>> {
+    pub async fn ats_stage_name(
+        &self,
+        tenant_id: i64,
+        merge_id: &str,
+    ) -> sqlx::Result<Option<String>> {
         on_db!(self, |p| sqlx::query_scalar(
             "SELECT name FROM ats_stages WHERE tenant_id = $1 AND merge_id = $2"
         )
@@ -189,7 +205,11 @@ impl Db {
     pub async fn ats_counts(&self, tenant_id: i64) -> sqlx::Result<AtsCounts> {
         on_db!(self, |p| {
             let mut c = AtsCounts::default();
-            for (table, slot) in [("ats_users", &mut c.users), ("ats_jobs", &mut c.jobs), ("ats_stages", &mut c.stages)] {
+            for (table, slot) in [
+                ("ats_users", &mut c.users),
+                ("ats_jobs", &mut c.jobs),
+                ("ats_stages", &mut c.stages),
+            ] {
                 *slot = sqlx::query_scalar(&format!(
                     "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND remote_was_deleted = FALSE"
                 ))

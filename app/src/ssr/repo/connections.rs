@@ -54,7 +54,8 @@ pub struct SyncProgress {
     pub applications: i64,
 }
 
-const CONNECTION_COLUMNS: &str = "tenant_id, linked_account_id, account_token_enc, integration_name, \
+const CONNECTION_COLUMNS: &str =
+    "tenant_id, linked_account_id, account_token_enc, integration_name, \
      integration_slug, status, requires_remote_user_id, verification_admin_id, linked_at";
 
 impl Db {
@@ -71,7 +72,8 @@ impl Db {
     /// verification admin; linking a different account resets it.
     pub async fn save_connection(&self, tenant_id: i64, c: &NewConnection<'_>) -> sqlx::Result<()> {
         let t = now();
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO connections (tenant_id, linked_account_id, account_token_enc, integration_name, \
                integration_slug, status, requires_remote_user_id, verification_admin_id, linked_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8, $8) \
@@ -93,13 +95,15 @@ impl Db {
         .bind(t)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Records the verification admin (a Merge RemoteUser id already checked to be the tenant's).
     pub async fn set_verification_admin(&self, tenant_id: i64, user_id: &str) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "UPDATE connections SET verification_admin_id = $2, updated_at = $3 WHERE tenant_id = $1"
         )
         .bind(tenant_id)
@@ -107,7 +111,8 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -164,7 +169,8 @@ impl Db {
 
     /// Stores a running sync's counters.
     pub async fn sync_progress(&self, run_id: i64, pr: SyncProgress) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "UPDATE sync_runs SET pages = $2, users = $3, jobs = $4, stages = $5, applications = $6 WHERE id = $1"
         )
         .bind(run_id)
@@ -175,13 +181,18 @@ impl Db {
         .bind(pr.applications)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Closes a sync run as succeeded (`error` None) or failed.
     pub async fn finish_sync_run(&self, run_id: i64, error: Option<&str>) -> sqlx::Result<()> {
-        let state = if error.is_some() { "failed" } else { "succeeded" };
+        let state = if error.is_some() {
+            "failed"
+        } else {
+            "succeeded"
+        };
         on_db!(self, |p| sqlx::query(
             "UPDATE sync_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1"
         )
@@ -197,27 +208,40 @@ impl Db {
 
     /// Marks runs left `running` by a process that stopped as failed (called at start-up).
     pub async fn fail_abandoned_sync_runs(&self) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "UPDATE sync_runs SET state = 'failed', error = 'interrupted by a restart', finished_at = $1 \
              WHERE state = 'running'"
         )
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// The newest sync run and the newest successful one.
-    pub async fn sync_runs(&self, tenant_id: i64) -> sqlx::Result<(Option<SyncRunRow>, Option<SyncRunRow>)> {
-        const COLS: &str = "id, state, pages, users, jobs, stages, applications, error, started_at, finished_at";
-        let latest = format!("SELECT {COLS} FROM sync_runs WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1");
+    pub async fn sync_runs(
+        &self,
+        tenant_id: i64,
+    ) -> sqlx::Result<(Option<SyncRunRow>, Option<SyncRunRow>)> {
+        const COLS: &str =
+            "id, state, pages, users, jobs, stages, applications, error, started_at, finished_at";
+        let latest =
+            format!("SELECT {COLS} FROM sync_runs WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1");
         let ok = format!(
             "SELECT {COLS} FROM sync_runs WHERE tenant_id = $1 AND state = 'succeeded' ORDER BY id DESC LIMIT 1"
         );
         on_db!(self, |p| {
-            let a = sqlx::query_as::<_, SyncRunRow>(&latest).bind(tenant_id).fetch_optional(p).await?;
-            let b = sqlx::query_as::<_, SyncRunRow>(&ok).bind(tenant_id).fetch_optional(p).await?;
+            let a = sqlx::query_as::<_, SyncRunRow>(&latest)
+                .bind(tenant_id)
+                .fetch_optional(p)
+                .await?;
+            let b = sqlx::query_as::<_, SyncRunRow>(&ok)
+                .bind(tenant_id)
+                .fetch_optional(p)
+                .await?;
             Ok((a, b))
         })
     }

@@ -45,7 +45,8 @@ pub struct MailRow {
 const CANDIDATE_COLUMNS: &str =
     "id, public_id, full_name, email, phone, headline, location, profile_json";
 
-const POSITION_SELECT: &str = "SELECT p.id, p.public_id, p.title, p.ats_job_merge_id, j.name AS job_name, \
+const POSITION_SELECT: &str =
+    "SELECT p.id, p.public_id, p.title, p.ats_job_merge_id, j.name AS job_name, \
      j.status AS job_status, j.remote_was_deleted AS job_deleted FROM positions p \
      LEFT JOIN ats_jobs j ON j.tenant_id = p.tenant_id AND j.merge_id = p.ats_job_merge_id";
 
@@ -55,7 +56,8 @@ impl Db {
         let pid = crate::ssr::crypto::public_id();
         let json = serde_json::to_string(profile)?;
         let t = now();
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO candidates (public_id, full_name, email, phone, headline, location, profile_json, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
         )
@@ -69,36 +71,56 @@ impl Db {
         .bind(t)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(pid)
     }
 
     /// Marketplace candidates, by name.
     pub async fn candidates(&self) -> sqlx::Result<Vec<CandidateRow>> {
-        let sql = format!("SELECT {CANDIDATE_COLUMNS} FROM candidates ORDER BY full_name, id LIMIT 500");
-        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql).fetch_all(p).await)
+        let sql =
+            format!("SELECT {CANDIDATE_COLUMNS} FROM candidates ORDER BY full_name, id LIMIT 500");
+        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql)
+            .fetch_all(p)
+            .await)
     }
 
     /// One marketplace candidate by internal id.
     pub async fn candidate(&self, id: i64) -> sqlx::Result<CandidateRow> {
         let sql = format!("SELECT {CANDIDATE_COLUMNS} FROM candidates WHERE id = $1");
-        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql).bind(id).fetch_one(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql)
+            .bind(id)
+            .fetch_one(p)
+            .await)
     }
 
     /// One marketplace candidate by public id.
-    pub async fn candidate_by_public_id(&self, public_id: &str) -> sqlx::Result<Option<CandidateRow>> {
+    pub async fn candidate_by_public_id(
+        &self,
+        public_id: &str,
+    ) -> sqlx::Result<Option<CandidateRow>> {
         let sql = format!("SELECT {CANDIDATE_COLUMNS} FROM candidates WHERE public_id = $1");
-        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql).bind(public_id).fetch_optional(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, CandidateRow>(&sql)
+            .bind(public_id)
+            .fetch_optional(p)
+            .await)
     }
 
     /// The tenant's positions, newest first.
     pub async fn positions(&self, tenant_id: i64) -> sqlx::Result<Vec<PositionRow>> {
         let sql = format!("{POSITION_SELECT} WHERE p.tenant_id = $1 ORDER BY p.id DESC LIMIT 500");
-        on_db!(self, |p| sqlx::query_as::<_, PositionRow>(&sql).bind(tenant_id).fetch_all(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, PositionRow>(&sql)
+            .bind(tenant_id)
+            .fetch_all(p)
+            .await)
     }
 
     /// One of the tenant's positions by public id.
-    pub async fn position(&self, tenant_id: i64, public_id: &str) -> sqlx::Result<Option<PositionRow>> {
+    pub async fn position(
+        &self,
+        tenant_id: i64,
+        public_id: &str,
+    ) -> sqlx::Result<Option<PositionRow>> {
         let sql = format!("{POSITION_SELECT} WHERE p.tenant_id = $1 AND p.public_id = $2");
         on_db!(self, |p| sqlx::query_as::<_, PositionRow>(&sql)
             .bind(tenant_id)
@@ -115,7 +137,8 @@ impl Db {
         job_merge_id: Option<&str>,
     ) -> sqlx::Result<String> {
         let pid = crate::ssr::crypto::public_id();
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO positions (public_id, tenant_id, title, ats_job_merge_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5)"
         )
@@ -126,7 +149,8 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(pid)
     }
 
@@ -137,7 +161,8 @@ impl Db {
         public_id: &str,
         job_merge_id: Option<&str>,
     ) -> sqlx::Result<bool> {
-        let done = on_db!(self, |p| sqlx::query(
+        let done = on_db!(self, |p| {
+            sqlx::query(
             "UPDATE positions SET ats_job_merge_id = $3, updated_at = $4 WHERE tenant_id = $1 AND public_id = $2"
         )
         .bind(tenant_id)
@@ -146,14 +171,22 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(done == 1)
     }
 
     /// Puts a message in the demo mailbox.
-    pub async fn insert_mail(&self, to: &str, subject: &str, body: &str, link: &str) -> sqlx::Result<()> {
+    pub async fn insert_mail(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        link: &str,
+    ) -> sqlx::Result<()> {
         let pid = crate::ssr::crypto::public_id();
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO mailbox (public_id, to_email, subject, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
         )
         .bind(&pid)
@@ -164,16 +197,19 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// The demo mailbox, newest first.
     pub async fn mailbox(&self) -> sqlx::Result<Vec<MailRow>> {
-        on_db!(self, |p| sqlx::query_as::<_, MailRow>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, MailRow>(
             "SELECT public_id, to_email, subject, body, link, created_at FROM mailbox ORDER BY id DESC LIMIT 200"
         )
         .fetch_all(p)
-        .await)
+        .await
+        })
     }
 }

@@ -31,10 +31,18 @@ impl Db {
         let t = now();
         match self {
             Db::Sqlite(p) => {
-                sqlx::query_as::<_, PushJob>(CLAIM_SQLITE).bind(t).bind(t + lease).fetch_optional(p).await
+                sqlx::query_as::<_, PushJob>(CLAIM_SQLITE)
+                    .bind(t)
+                    .bind(t + lease)
+                    .fetch_optional(p)
+                    .await
             }
             Db::Postgres(p) => {
-                sqlx::query_as::<_, PushJob>(CLAIM_POSTGRES).bind(t).bind(t + lease).fetch_optional(p).await
+                sqlx::query_as::<_, PushJob>(CLAIM_POSTGRES)
+                    .bind(t)
+                    .bind(t + lease)
+                    .fetch_optional(p)
+                    .await
             }
         }
     }
@@ -49,7 +57,8 @@ impl Db {
         count_attempt: bool,
     ) -> sqlx::Result<()> {
         let t = now();
-        crate::on_db!(self, |p| sqlx::query(
+        crate::on_db!(self, |p| {
+            sqlx::query(
             "UPDATE push_jobs SET state = $2, last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), \
                attempts = attempts + $5, lease_until = NULL, updated_at = $6 WHERE id = $1"
         )
@@ -61,7 +70,8 @@ impl Db {
         .bind(t)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -72,17 +82,25 @@ impl Db {
 
     /// The push cannot go on until someone acts (`reason` names the remedy).
     pub async fn push_waiting(&self, job_id: i64, reason: &str) -> sqlx::Result<()> {
-        self.set_push(job_id, "waiting", Some(reason), None, false).await
+        self.set_push(job_id, "waiting", Some(reason), None, false)
+            .await
     }
 
     /// A transient failure: try again at `at`.
-    pub async fn push_retry(&self, job_id: i64, error: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
-        self.set_push(job_id, "queued", Some(error), Some(at), true).await
+    pub async fn push_retry(
+        &self,
+        job_id: i64,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> sqlx::Result<()> {
+        self.set_push(job_id, "queued", Some(error), Some(at), true)
+            .await
     }
 
     /// A permanent failure: stop and say why.
     pub async fn push_failed(&self, job_id: i64, error: &str) -> sqlx::Result<()> {
-        self.set_push(job_id, "failed", Some(error), None, true).await
+        self.set_push(job_id, "failed", Some(error), None, true)
+            .await
     }
 
     /// Re-queues the tenant's waiting pushes (after the remedy was applied); returns how many.

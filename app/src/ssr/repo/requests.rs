@@ -95,7 +95,8 @@ impl Db {
     ) -> sqlx::Result<Option<String>> {
         let pid = crate::ssr::crypto::public_id();
         let t = now();
-        let inserted = on_db!(self, |p| sqlx::query(
+        let inserted = on_db!(self, |p| {
+            sqlx::query(
             "INSERT INTO interview_requests (public_id, tenant_id, position_id, candidate_id, state, message, created_at, updated_at) \
              SELECT $1, p.tenant_id, p.id, c.id, 'sent', $4, $5, $5 FROM positions p, candidates c \
              WHERE p.tenant_id = $2 AND p.public_id = $3 AND c.public_id = $6"
@@ -108,18 +109,26 @@ impl Db {
         .bind(candidate_public_id)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok((inserted == 1).then_some(pid))
     }
 
     /// The tenant's requests, newest first.
     pub async fn requests(&self, tenant_id: i64) -> sqlx::Result<Vec<RequestRow>> {
         let sql = format!("{REQUEST_SELECT} WHERE r.tenant_id = $1 ORDER BY r.id DESC LIMIT 500");
-        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql).bind(tenant_id).fetch_all(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql)
+            .bind(tenant_id)
+            .fetch_all(p)
+            .await)
     }
 
     /// One of the tenant's requests.
-    pub async fn request(&self, tenant_id: i64, public_id: &str) -> sqlx::Result<Option<RequestRow>> {
+    pub async fn request(
+        &self,
+        tenant_id: i64,
+        public_id: &str,
+    ) -> sqlx::Result<Option<RequestRow>> {
         let sql = format!("{REQUEST_SELECT} WHERE r.tenant_id = $1 AND r.public_id = $2");
         on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql)
             .bind(tenant_id)
@@ -132,13 +141,19 @@ impl Db {
     /// marketplace API, which are authorised by the link signature or the API token.
     pub async fn request_unscoped(&self, public_id: &str) -> sqlx::Result<Option<RequestRow>> {
         let sql = format!("{REQUEST_SELECT} WHERE r.public_id = $1");
-        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql).bind(public_id).fetch_optional(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql)
+            .bind(public_id)
+            .fetch_optional(p)
+            .await)
     }
 
     /// A request by internal id (push worker and sync).
     pub async fn request_by_id(&self, id: i64) -> sqlx::Result<RequestRow> {
         let sql = format!("{REQUEST_SELECT} WHERE r.id = $1");
-        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql).bind(id).fetch_one(p).await)
+        on_db!(self, |p| sqlx::query_as::<_, RequestRow>(&sql)
+            .bind(id)
+            .fetch_one(p)
+            .await)
     }
 
     /// Accepts a sent request and queues its push, in one transaction. Accepting again
@@ -218,7 +233,8 @@ impl Db {
         application: Option<&str>,
         attachment: Option<&str>,
     ) -> sqlx::Result<()> {
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             "UPDATE interview_requests SET ats_candidate_id = COALESCE(ats_candidate_id, $2), \
                ats_application_id = COALESCE(ats_application_id, $3), ats_attachment_id = COALESCE(ats_attachment_id, $4), \
                updated_at = $5 WHERE id = $1"
@@ -230,19 +246,22 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Accepted requests of the tenant whose application exists in the ATS and is still open.
     pub async fn open_applications(&self, tenant_id: i64) -> sqlx::Result<Vec<(i64, String)>> {
-        on_db!(self, |p| sqlx::query_as::<_, (i64, String)>(
+        on_db!(self, |p| {
+            sqlx::query_as::<_, (i64, String)>(
             "SELECT id, ats_application_id FROM interview_requests \
              WHERE tenant_id = $1 AND state = 'accepted' AND ats_application_id IS NOT NULL ORDER BY id LIMIT 10000"
         )
         .bind(tenant_id)
         .fetch_all(p)
-        .await)
+        .await
+        })
     }
 
     /// Stores what the ATS says about a request's application, in one transaction.
@@ -298,14 +317,20 @@ impl Db {
     }
 
     /// A request's interviews, soonest first (cancelled ones flagged).
-    pub async fn interviews(&self, tenant_id: i64, request_id: i64) -> sqlx::Result<Vec<InterviewRow>> {
-        on_db!(self, |p| sqlx::query_as::<_, InterviewRow>(
+    pub async fn interviews(
+        &self,
+        tenant_id: i64,
+        request_id: i64,
+    ) -> sqlx::Result<Vec<InterviewRow>> {
+        on_db!(self, |p| {
+            sqlx::query_as::<_, InterviewRow>(
             "SELECT merge_id, start_at, end_at, location, status, organizer, interviewers, remote_was_deleted \
              FROM interviews WHERE tenant_id = $1 AND request_id = $2 ORDER BY start_at, id LIMIT 200"
         )
         .bind(tenant_id)
         .bind(request_id)
         .fetch_all(p)
-        .await)
+        .await
+        })
     }
 }

@@ -1,0 +1,104 @@
+import { test, expect, Page } from '@playwright/test';
+import { hydrated, sandboxAccounts, signIn } from './helpers';
+
+// The whole walking skeleton in a hydrated browser: connect through Merge Link (closing it
+// first changes nothing), sync, pick the verification admin, import a job, send a request, the
+// candidate accepts, the push lands, and stage, interview and outcome sync back.
+
+async function syncNow(page: Page) {
+  await page.goto('/integration');
+  await hydrated(page, true);
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByRole('status')).toContainText('Sync started');
+  await expect(page.getByTestId('sync-state')).toContainText('up to date', { timeout: 30_000 });
+}
+
+test('from login to a synced stage, interview and outcome', async ({ page, request }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await signIn(page, true);
+  await hydrated(page, true);
+
+  // Closing Merge Link changes nothing.
+  await page.getByRole('button', { name: 'Connect ATS' }).click();
+  const link = page.getByRole('dialog', { name: /Merge Link/ });
+  await expect(link).toBeVisible();
+  await link.getByRole('button', { name: /Close/ }).click();
+  await expect(page.getByTestId('link-status')).toContainText('Nothing was changed');
+  await expect(page.getByTestId('connection')).toHaveCount(0);
+
+  // Connect Greenhouse; the first sync shows progress and counts.
+  await page.getByRole('button', { name: 'Connect ATS' }).click();
+  await page.getByRole('dialog', { name: /Merge Link/ }).getByRole('button', { name: /Greenhouse/ }).click();
+  await expect(page.getByRole('status')).toContainText('ATS connected');
+  await expect(page.getByTestId('integration-name')).toHaveText('Greenhouse');
+  await expect(page.getByTestId('sync-state')).toContainText('up to date', { timeout: 30_000 });
+  await expect(page.getByTestId('counts')).toContainText(/[1-9]\d* users · [1-9]\d* jobs/);
+
+  // Greenhouse needs a verification admin; the first active super admin is pre-selected.
+  await expect(page.getByRole('alert').filter({ hasText: 'waiting until you choose a verification admin' })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('');
+  await page.getByRole('button', { name: 'Save verification admin' }).click();
+  await expect(page.getByRole('status')).toContainText('Verification admin saved');
+  await expect(page.getByTestId('current-admin')).toBeVisible();
+
+  // Import an ATS job as a position (searchable picker).
+  await page.goto('/positions');
+  await hydrated(page, true);
+  const importCard = page.locator('section').filter({ hasText: 'Import an ATS job' });
+  await importCard.getByRole('searchbox').fill('engineer');
+  const jobName = (await importCard.getByRole('combobox').locator('option').first().textContent())!.trim();
+  await importCard.getByRole('button', { name: 'Import as position' }).click();
+  await expect(page.getByRole('status')).toContainText('Job imported');
+  const position = page.getByTestId('position').filter({ hasText: `linked to ${jobName}` }).first();
+  await expect(position).toBeVisible();
+  const positionTitle = (await position.locator('strong').textContent())!.trim();
+
+  // Send a request to Zoë.
+  await page.goto('/requests');
+  await hydrated(page, true);
+  await page.getByLabel('Position').selectOption({ label: positionTitle });
+  await page.getByLabel('Candidate').selectOption({ label: 'Zoë Ndlovu — Senior Backend Engineer' });
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('status')).toContainText('Interview request sent');
+
+  // The candidate accepts from the mailbox link.
+  await page.goto('/dev/mailbox');
+  const mail = page.locator('section').filter({ hasText: positionTitle }).filter({ hasText: 'zoe.ndlovu' }).first();
+  await page.goto((await mail.getByTestId('mail-link').getAttribute('href'))!);
+  await hydrated(page, true);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByTestId('answer')).toContainText('You accepted');
+
+  // The push lands: candidate, application, attachment ids on the request page.
+  await page.goto('/requests');
+  await page.getByTestId('request-row').filter({ hasText: positionTitle }).getByRole('link', { name: 'Zoë Ndlovu' }).click();
+  const requestUrl = page.url();
+  await expect(async () => {
+    await page.goto(requestUrl);
+    await expect(page.getByTestId('push-state')).toContainText('done', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  const appId = (await page.getByTestId('ats-application').textContent())!.trim();
+  expect(appId).not.toBe('—');
+  await expect(page.getByTestId('ats-attachment')).not.toHaveText('—');
+
+  // The ATS moves the application and schedules an interview; Sync now brings them back.
+  const account = (await sandboxAccounts(request)).at(-1).id;
+  expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/stage`, { data: { stage_name: 'Technical Interview' } })).ok()).toBeTruthy();
+  expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/interviews`, {
+    data: { start_at: '2026-12-10T09:00:00Z', end_at: '2026-12-10T10:00:00Z', location: 'Cape Town office' },
+  })).ok()).toBeTruthy();
+  await syncNow(page);
+  await page.goto(requestUrl);
+  await expect(page.getByTestId('stage')).toContainText('Technical Interview (interviewing)');
+  await expect(page.getByTestId('interview')).toContainText('2026-12-10 09:00 UTC');
+  await expect(page.getByTestId('interview')).toContainText('Cape Town office');
+
+  // Hired in the ATS: the request closes.
+  expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/hire`, { data: {} })).ok()).toBeTruthy();
+  await syncNow(page);
+  await page.goto(requestUrl);
+  await expect(page.getByTestId('request-state')).toContainText('hired');
+  await expect(page.getByTestId('outcome')).toContainText('hired on');
+  expect(errors).toEqual([]);
+});
