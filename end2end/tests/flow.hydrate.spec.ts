@@ -57,8 +57,8 @@ test('from login to a synced stage, interview and outcome', async ({ page, reque
   // Send a request to Zoë.
   await page.goto('/requests');
   await hydrated(page, true);
-  await page.getByLabel('Position').selectOption({ label: positionTitle });
-  await page.getByLabel('Candidate').selectOption({ label: 'Zoë Ndlovu — Senior Backend Engineer' });
+  await page.getByRole('combobox', { name: /^Position/ }).selectOption({ label: positionTitle });
+  await page.getByRole('combobox', { name: /^Candidate/ }).selectOption({ label: 'Zoë Ndlovu — Senior Backend Engineer' });
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByRole('status')).toContainText('Interview request sent');
 

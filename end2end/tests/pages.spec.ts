@@ -30,8 +30,8 @@ test('a hiring manager creates a position and a candidate accepts a request', as
 
   await page.goto('/requests');
   await hydrated(page, js);
-  await page.getByLabel('Position').selectOption({ label: title });
-  await page.getByLabel('Candidate').selectOption({ index: 2 });
+  await page.getByRole('combobox', { name: /^Position/ }).selectOption({ label: title });
+  await page.getByRole('combobox', { name: /^Candidate/ }).selectOption({ index: 2 });
   await page.getByLabel('Message to the candidate').fill('We loved your profile.');
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByRole('status')).toContainText('Interview request sent');

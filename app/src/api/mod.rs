@@ -8,13 +8,15 @@ pub mod positions;
 pub mod requests;
 pub mod session;
 
-/// Where a form goes after it ran, with a message for the page's flash banner.
+/// Where a form goes after it ran: back to `page` with the outcome as a flash message. The
+/// outcome travels in the redirect, not in the function's result, because a browser without
+/// JavaScript only follows the redirect and the hydrated router only follows it on success.
 #[cfg(feature = "ssr")]
 pub(crate) fn back<T>(
     page: &str,
     result: Result<T, crate::error::AppError>,
     notice: &str,
-) -> Result<T, crate::error::AppError> {
+) -> Result<(), crate::error::AppError> {
     let (key, text) = match &result {
         Ok(_) => ("notice", notice.to_string()),
         Err(e) => ("error", e.to_string()),
@@ -22,7 +24,7 @@ pub(crate) fn back<T>(
     let nonce = &crate::ssr::crypto::public_id()[..6];
     let sep = if page.contains('?') { '&' } else { '?' };
     leptos_axum::redirect(&format!("{page}{sep}{key}={}&n={nonce}", urlencode(&text)));
-    result
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

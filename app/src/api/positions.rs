@@ -62,7 +62,7 @@ pub async fn create_position(title: String) -> Result<(), AppError> {
         crate::ssr::positions::create(&ctx, &member, &title).await
     }
     .await;
-    crate::api::back("/positions", result.map(|_| ()), "Position created.")
+    crate::api::back("/positions", result, "Position created.")
 }
 
 /// Imports an ATS job as a new position linked to it.
@@ -74,11 +74,7 @@ pub async fn import_job(job_id: String) -> Result<(), AppError> {
         crate::ssr::positions::import(&ctx, &member, &job_id).await
     }
     .await;
-    crate::api::back(
-        "/positions",
-        result.map(|_| ()),
-        "Job imported as a position.",
-    )
+    crate::api::back("/positions", result, "Job imported as a position.")
 }
 
 /// Links a position to an ATS job (replacing any earlier link).

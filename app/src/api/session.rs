@@ -48,7 +48,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             tracing::info!("failed sign-in");
             crate::api::back(
                 "/login",
-                Err(AppError::Validation("Wrong e-mail or password.".into())),
+                Err::<(), _>(AppError::Validation("Wrong e-mail or password.".into())),
                 "",
             )
         }

@@ -117,7 +117,7 @@ fn job_of(p: &PositionRow) -> Option<AtsJob> {
             .job_name
             .clone()
             .unwrap_or_else(|| "Unknown ATS job".into()),
-        code: None,
+        code: p.job_code.clone(),
         status: p.job_status.clone(),
         deleted: p.job_deleted.unwrap_or(false),
     })

@@ -27,6 +27,7 @@ pub struct PositionRow {
     pub title: String,
     pub ats_job_merge_id: Option<String>,
     pub job_name: Option<String>,
+    pub job_code: Option<String>,
     pub job_status: Option<String>,
     pub job_deleted: Option<bool>,
 }
@@ -46,7 +47,7 @@ const CANDIDATE_COLUMNS: &str =
     "id, public_id, full_name, email, phone, headline, location, profile_json";
 
 const POSITION_SELECT: &str =
-    "SELECT p.id, p.public_id, p.title, p.ats_job_merge_id, j.name AS job_name, \
+    "SELECT p.id, p.public_id, p.title, p.ats_job_merge_id, j.name AS job_name, j.code AS job_code, \
      j.status AS job_status, j.remote_was_deleted AS job_deleted FROM positions p \
      LEFT JOIN ats_jobs j ON j.tenant_id = p.tenant_id AND j.merge_id = p.ats_job_merge_id";
 
