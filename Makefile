@@ -22,7 +22,7 @@ test: setup test-rust test-e2e
 
 test-rust: setup
 	@scripts/check-pg.sh
-	@scripts/phase.sh "rust tests (unit, sandbox, SQLite, PostgreSQL)" cargo test --release --workspace $(TEST_FEATURES)
+	@scripts/phase.sh "rust tests (unit, sandbox, SQLite, PostgreSQL)" cargo test --release --workspace --no-fail-fast $(TEST_FEATURES)
 
 test-e2e: build
 	@scripts/phase.sh "end-to-end (Playwright, Chromium)" scripts/e2e.sh

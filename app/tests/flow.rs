@@ -81,13 +81,11 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     // Not signed in: server functions answer 401 and nothing is read.
     let (status, _) = app.get_fn("integration", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .call(
-            "login",
-            &[("email", app::ssr::seed::DEMO_EMAIL), ("password", "wrong")],
-        )
-        .await;
-    assert!(!status.is_success() || status.is_redirection());
+    app.call(
+        "login",
+        &[("email", app::ssr::seed::DEMO_EMAIL), ("password", "wrong")],
+    )
+    .await;
     let (_, me) = app.get_fn("me", &[]).await;
     assert!(me.is_null(), "a wrong password signs nobody in: {me}");
     app.sign_in().await;
