@@ -502,3 +502,139 @@ async fn profile_pdf_links_are_signed_single_purpose_and_expire() {
     let other_purpose = crypto.sign_link(app::ssr::invitations::PURPOSE, &request_id, in_an_hour);
     assert_eq!(fetch(other_purpose).await.status(), StatusCode::FORBIDDEN);
 }
+
+/// Connects Workable (no verification admin needed), accepts a request for an imported job and
+/// waits for the push; returns (linked account, request id, ATS application id).
+async fn pushed_request(app: &TestApp) -> (String, String, String) {
+    app.sign_in().await;
+    let account = connect(app, "workable").await;
+    let (job_id, _) = first_open_job(app).await;
+    app.call("import_job", &[("job_id", &job_id)]).await;
+    let (_, p) = app.get_fn("positions", &[("search", "")]).await;
+    let position = p["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["job"]["id"] == job_id.as_str())
+        .unwrap()
+        .clone();
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let candidate_id = r["candidates"][0]["id"].as_str().unwrap().to_string();
+    app.call(
+        "send_request",
+        &[
+            ("position_id", position["id"].as_str().unwrap()),
+            ("candidate_id", &candidate_id),
+            ("message", ""),
+        ],
+    )
+    .await;
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    app.api(
+        Method::POST,
+        &format!("/interview-requests/{request_id}/accept"),
+    )
+    .await;
+    let done = app
+        .eventually("the push", || async {
+            let b = request_json(app, &request_id).await;
+            (b["push"]["state"] == "done").then_some(b)
+        })
+        .await;
+    (
+        account,
+        request_id,
+        done["ats"]["application_id"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_stage_change_webhook_updates_the_request_without_a_manual_sync() {
+    let app = spawn_app().await;
+    let (account, request_id, ats_app) = pushed_request(&app).await;
+    // The sandbox sends a signed Application.changed webhook to /webhooks/merge.
+    app.control(
+        &format!("/accounts/{account}/applications/{ats_app}/stage"),
+        json!({"stage_name": "Phone Screen"}),
+    )
+    .await;
+    let body = app
+        .eventually("the webhook to bring the stage", || async {
+            let b = request_json(&app, &request_id).await;
+            (b["current_stage"]["name"] == "Phone Screen").then_some(b)
+        })
+        .await;
+    assert_eq!(body["state"], "accepted");
+    let log = app.state.db.deliveries(50).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|d| d.event.eq_ignore_ascii_case("Application.changed")
+                && d.model_id.as_deref() == Some(ats_app.as_str())),
+        "the delivery is logged with the marketplace application's id"
+    );
+}
+
+#[tokio::test]
+async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
+    use secrecy::ExposeSecret;
+    let app = spawn_app().await;
+    let (account, request_id, ats_app) = pushed_request(&app).await;
+    let url = format!("{}/webhooks/merge", app.base);
+    let payload = json!({
+        "hook": {"id": "hook-1", "event": "APPLICATION.CHANGED", "target": url},
+        "linked_account": {"id": account, "status": "COMPLETE"},
+        "data": {"id": ats_app, "rejected_at": null}
+    })
+    .to_string();
+    // Unsigned, wrongly signed, or signed over other bytes: 401, nothing processed.
+    let key = app.state.config.webhook_key.expose_secret().to_string();
+    let forged = merge::webhook::sign(b"not-the-key", payload.as_bytes());
+    let other_bytes = merge::webhook::sign(key.as_bytes(), b"{}");
+    for signature in [None, Some(forged), Some(other_bytes)] {
+        let mut req = app
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(payload.clone());
+        if let Some(s) = signature {
+            req = req.header("X-Merge-Webhook-Signature", s);
+        }
+        assert_eq!(req.send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    // The same signed delivery arrives three times: processed once, acknowledged each time.
+    let signature = merge::webhook::sign(key.as_bytes(), payload.as_bytes());
+    let mut answers = vec![];
+    for _ in 0..3 {
+        let res = app
+            .http
+            .post(&url)
+            .header("X-Merge-Webhook-Signature", &signature)
+            .body(payload.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        answers.push(
+            res.json::<Value>().await.unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_eq!(answers, ["accepted", "duplicate", "duplicate"]);
+    let log = app.state.db.deliveries(100).await.unwrap();
+    assert_eq!(log.iter().filter(|d| d.outcome == "rejected").count(), 3);
+    assert_eq!(log.iter().filter(|d| d.outcome == "duplicate").count(), 2);
+    // The upper-case event name was matched and acted on for the marketplace application.
+    app.eventually("the delivery to be processed", || async {
+        let log = app.state.db.deliveries(100).await.unwrap();
+        log.iter()
+            .any(|d| {
+                d.event == "APPLICATION.CHANGED" && d.model_id.as_deref() == Some(ats_app.as_str())
+            })
+            .then_some(())
+    })
+    .await;
+    assert_eq!(request_json(&app, &request_id).await["state"], "accepted");
+}

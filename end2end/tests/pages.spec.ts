@@ -59,6 +59,11 @@ test('a hiring manager creates a position and a candidate accepts a request', as
     await expect(page.getByTestId('push-state')).toContainText('waiting', { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   await expect(page.getByTestId('push-message')).toBeVisible();
+
+  // The candidate's marketplace profile renders for the hiring manager.
+  await page.getByRole('heading', { level: 1 }).getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Skills' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Experience' })).toBeVisible();
 });
 
 test('a tampered candidate link is refused', async ({ page }) => {

@@ -921,8 +921,9 @@ impl CommonModel for Candidate {
 impl CommonModel for Application {
     const PATH: &'static str = "applications";
     /// The spec's order (2024 OpenAPI `expand` enum), then the newer screening-answer relations.
+    /// The spec lists the offers relation first; it is left out on purpose: the product
+    /// promises never to read offers, so the client cannot ask for them.
     const EXPAND: &'static [&'static str] = &[
-        "offers",
         "candidate",
         "job",
         "credited_to",

@@ -25,7 +25,7 @@ const ACCOUNT: &str = "acct_token_456";
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/merge-ats/fixtures")
+        .join("merge-ats/fixtures")
         .join(name);
     std::fs::read_to_string(path).unwrap()
 }

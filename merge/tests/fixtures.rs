@@ -1,4 +1,4 @@
-//! Every payload in `shared/merge-ats/fixtures` parses into its wire type, with the values the
+//! Every payload in `merge/merge-ats/fixtures` (a copy of the brief's `shared/merge-ats/fixtures`) parses into its wire type, with the values the
 //! client relies on, and serialising a parsed value gives back an equal value.
 
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/merge-ats/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("merge-ats/fixtures")
 }
 
 fn raw(name: &str) -> String {

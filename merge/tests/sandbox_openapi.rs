@@ -1,5 +1,5 @@
 //! The sandbox's responses validated strictly against Merge's 2024 ATS OpenAPI spec
-//! (`shared/merge-ats/merge_ats.openapi.json`): OpenAPI 3.0 `nullable` becomes a `null` type,
+//! (`merge/merge-ats/merge_ats.openapi.json`, a copy of the brief's): OpenAPI 3.0 `nullable` becomes a `null` type,
 //! every object schema gets `additionalProperties: false`, and only the fields Merge added after
 //! that spec (listed in `NEWER_FIELDS`, documented in `docs/sandbox.md`) are allowed on top.
 
@@ -106,7 +106,7 @@ impl Spec {
     fn load() -> Spec {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/merge-ats/merge_ats.openapi.json"
+            "/merge-ats/merge_ats.openapi.json"
         );
         let text = std::fs::read_to_string(path).expect("Merge OpenAPI spec readable");
         let raw: Value = serde_json::from_str(&text).expect("spec is JSON");

@@ -30,6 +30,36 @@ macro_rules! on_db {
     };
 }
 
+/// Opens a transaction that will write. On SQLite it starts as `BEGIN IMMEDIATE`, taking the
+/// write lock up front: a deferred transaction that reads first and writes later fails with
+/// "database is locked" when another connection wrote in between, without waiting.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Database>>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>>> + Send
+    {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>>> + Send
+    {
+        self.begin()
+    }
+}
+
 impl Db {
     /// Connects to `url` (`sqlite:` or `postgres:`) and applies the migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {

@@ -21,6 +21,7 @@ pub mod startup;
 pub mod state;
 pub mod sync;
 pub mod views;
+pub mod webhooks;
 pub mod worker;
 
 pub use state::{ctx, AppState};

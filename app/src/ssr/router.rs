@@ -10,14 +10,14 @@ use axum::{
     http::{header, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir, timeout::TimeoutLayer};
 
-use super::{marketplace_api, profile, state::AppState};
+use super::{marketplace_api, profile, state::AppState, webhooks};
 use crate::app::{shell, App};
 
 /// Largest request body accepted anywhere (server functions, API, webhooks).
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/files/profile/{file}", get(profile::serve))
+        .route("/webhooks/merge", post(webhooks::receive))
         .nest("/api/v1", marketplace_api::router())
         .nest_service(
             &format!("/{}", state.leptos_options.site_pkg_dir),

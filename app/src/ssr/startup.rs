@@ -5,7 +5,7 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use leptos::prelude::LeptosOptions;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::{net::TcpListener, sync::watch};
 
 use super::{
@@ -32,10 +32,11 @@ pub async fn build_state(
         ),
         MergeMode::Sandbox => {
             let key = secret_token();
+            // The sandbox sends its signed webhooks to us, as Merge would.
             let sandbox = merge::sandbox::Sandbox::new(merge::sandbox::SandboxConfig {
                 api_key: key.clone(),
-                webhook_key: None,
-                webhook_url: None,
+                webhook_key: Some(config.webhook_key.expose_secret().to_string()),
+                webhook_url: Some(config.public_url.join("/webhooks/merge")?),
                 requests_per_minute: 100,
             });
             let (addr, _task) = sandbox

@@ -101,22 +101,47 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
             .collect();
     state.db.store_ats_snapshot(tenant_id, &snapshot).await?;
 
-    let names: HashMap<&str, String> = snapshot
-        .users
-        .iter()
-        .map(|u| (u.merge_id.as_str(), display_name(u)))
-        .collect();
+    let names = user_names(&snapshot.users);
     for (request_id, application_id) in state.db.open_applications(tenant_id).await? {
-        let progress_row =
-            read_application(state, &token, tenant_id, &application_id, &names).await?;
-        state
-            .db
-            .store_progress(tenant_id, request_id, &progress_row)
-            .await?;
+        let pr = read_application(state, &token, tenant_id, &application_id, &names).await?;
+        state.db.store_progress(tenant_id, request_id, &pr).await?;
         progress.applications += 1;
         state.db.sync_progress(run_id, progress).await?;
     }
     Ok(())
+}
+
+/// Reads one marketplace application (after a webhook said it changed) and stores its stage,
+/// outcome and interviews.
+pub async fn sync_application(
+    state: &AppState,
+    tenant_id: i64,
+    request_id: i64,
+    application_id: &str,
+) -> anyhow::Result<()> {
+    let Some(conn) = state.db.connection(tenant_id).await? else {
+        anyhow::bail!("no ATS connection");
+    };
+    let token = state.crypto.decrypt(&conn.account_token_enc)?;
+    let users = state.db.ats_users(tenant_id).await?;
+    let pr = read_application(
+        state,
+        &token,
+        tenant_id,
+        application_id,
+        &user_names(&users),
+    )
+    .await?;
+    state.db.store_progress(tenant_id, request_id, &pr).await?;
+    Ok(())
+}
+
+/// Display names of ATS users by Merge id (interviewers and organizers are shown by name).
+fn user_names(users: &[AtsUserRow]) -> HashMap<String, String> {
+    users
+        .iter()
+        .map(|u| (u.merge_id.clone(), display_name(u)))
+        .collect()
 }
 
 /// A user's display name.
@@ -168,7 +193,7 @@ async fn read_application(
     token: &str,
     tenant_id: i64,
     application_id: &str,
-    names: &HashMap<&str, String>,
+    names: &HashMap<String, String>,
 ) -> anyhow::Result<ApplicationProgress> {
     let app: Application = retry::read(|| {
         state

@@ -50,41 +50,38 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+/// Sends a server-function request as JSON-accepting client; returns (status, body as JSON or text).
+async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let res = req
+        .header(header::ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
 impl TestApp {
     /// Calls a server function the way the hydrated page does; returns (status, JSON body).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
-        let res = self
+        let req = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
-            .header(header::ACCEPT, "application/json")
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+            .form(form);
+        send(req).await
     }
 
     /// A GET server function (query-string input).
     pub async fn get_fn(&self, endpoint: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
-        let res = self
+        let req = self
             .http
             .get(format!("{}/api/{endpoint}", self.base))
-            .header(header::ACCEPT, "application/json")
-            .query(query)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+            .query(query);
+        send(req).await
     }
 
     /// Calls the marketplace JSON API with its bearer token.

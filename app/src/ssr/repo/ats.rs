@@ -1,7 +1,10 @@
 //! The tenant's copy of its ATS users, jobs and job interview stages (read from Merge).
 
 use super::now;
-use crate::{on_db, ssr::db::Db};
+use crate::{
+    on_db,
+    ssr::db::{BeginWrite, Db},
+};
 
 /// An ATS user as stored (Merge RemoteUser).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -57,7 +60,7 @@ impl Db {
     pub async fn store_ats_snapshot(&self, tenant_id: i64, s: &AtsSnapshot) -> sqlx::Result<()> {
         let t = now();
         on_db!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for table in ["ats_users", "ats_jobs", "ats_stages"] {
                 sqlx::query(&format!("UPDATE {table} SET remote_was_deleted = TRUE, updated_at = $2 WHERE tenant_id = $1"))
                     .bind(tenant_id)

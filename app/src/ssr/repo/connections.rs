@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 
 use super::now;
-use crate::{on_db, ssr::db::Db};
+use crate::{
+    on_db,
+    ssr::db::{BeginWrite, Db},
+};
 
 /// The stored connection. `account_token_enc` is AES-GCM ciphertext; decrypt only to call Merge.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -143,7 +146,7 @@ impl Db {
     pub async fn start_sync_run(&self, tenant_id: i64) -> sqlx::Result<Option<i64>> {
         let pid = crate::ssr::crypto::public_id();
         on_db!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let running: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM sync_runs WHERE tenant_id = $1 AND state = 'running'",
             )

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::now;
-use crate::{on_db, ssr::db::Db};
+use crate::{
+    on_db,
+    ssr::db::{BeginWrite, Db},
+};
 
 /// A request as pages and the JSON API show it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -162,7 +165,7 @@ impl Db {
         let t = now();
         let correlation = crate::ssr::crypto::public_id();
         on_db!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let updated = sqlx::query(
                 "UPDATE interview_requests SET state = 'accepted', accepted_at = $2, updated_at = $2 \
                  WHERE public_id = $1 AND state = 'sent'",
@@ -273,7 +276,7 @@ impl Db {
     ) -> sqlx::Result<()> {
         let t = now();
         on_db!(self, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE interview_requests SET current_stage_id = $2, current_stage_name = $3, reject_reason = $4, \
                    state = COALESCE($5, state), outcome_at = CASE WHEN $5 IS NULL THEN outcome_at ELSE $6 END, updated_at = $6 \
