@@ -222,23 +222,7 @@ async fn find_or_create_application(
     job_id: &str,
     remote_user: Option<&str>,
 ) -> Result<String, Stop> {
-    let existing = |state: &AppState| {
-        let mut q = ListQuery::default();
-        q.filters.push(("candidate_id", candidate_id.to_string()));
-        q.filters.push(("job_id", job_id.to_string()));
-        let state = state.clone();
-        let token = token.to_string();
-        async move {
-            let page = retry::read(|| state.merge.list_applications(&token, &q)).await?;
-            Ok::<_, MergeError>(
-                page.results
-                    .into_iter()
-                    .find(|a| !a.remote_was_deleted.unwrap_or(false))
-                    .map(|a| a.id),
-            )
-        }
-    };
-    if let Some(id) = existing(state).await? {
+    if let Some(id) = application_on_job(state, token, candidate_id, job_id).await? {
         return Ok(id);
     }
     let model = ApplicationRequest {
@@ -254,11 +238,29 @@ async fn find_or_create_application(
         .await
     {
         Ok(resp) => created_id(resp.model.map(|m| m.id)),
-        Err(e) => match existing(state).await? {
+        Err(e) => match application_on_job(state, token, candidate_id, job_id).await? {
             Some(id) => Ok(id),
             None => Err(e.into()),
         },
     }
+}
+
+/// The candidate's live application on the job, if the ATS already has one.
+async fn application_on_job(
+    state: &AppState,
+    token: &str,
+    candidate_id: &str,
+    job_id: &str,
+) -> Result<Option<String>, MergeError> {
+    let q = ListQuery::default()
+        .filter("candidate_id", candidate_id)
+        .filter("job_id", job_id);
+    let page = retry::read(|| state.merge.list_applications(token, &q)).await?;
+    Ok(page
+        .results
+        .into_iter()
+        .find(|a| !a.remote_was_deleted.unwrap_or(false))
+        .map(|a| a.id))
 }
 
 /// Attaches the candidate's marketplace profile PDF, served from a signed expiring URL.
