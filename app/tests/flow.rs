@@ -51,6 +51,33 @@ async fn connect(app: &TestApp, integration: &str) -> String {
     list.last().unwrap()["id"].as_str().unwrap().to_string()
 }
 
+/// Sends a request for `position_id` to the named marketplace candidate (or the first one);
+/// returns the new request's id.
+async fn send_request(
+    app: &TestApp,
+    position_id: &str,
+    candidate: Option<&str>,
+    message: &str,
+) -> String {
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let candidates = r["candidates"].as_array().unwrap();
+    let chosen = match candidate {
+        Some(name) => candidates
+            .iter()
+            .find(|c| c["name"] == name)
+            .expect("a seeded candidate"),
+        None => &candidates[0],
+    };
+    let fields = [
+        ("position_id", position_id),
+        ("candidate_id", chosen["id"].as_str().unwrap()),
+        ("message", message),
+    ];
+    app.call("send_request", &fields).await;
+    let (_, r) = app.get_fn("requests", &[]).await;
+    r["requests"][0]["id"].as_str().unwrap().to_string()
+}
+
 async fn first_open_job(app: &TestApp) -> (String, String) {
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let job = p["jobs"]
@@ -111,25 +138,7 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     let position_id = position["id"].as_str().unwrap().to_string();
 
     // Send a request; the candidate's link goes to the mailer, not to the hiring manager.
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let candidate = r["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "Łukasz Żółć")
-        .unwrap()
-        .clone();
-    app.call(
-        "send_request",
-        &[
-            ("position_id", &position_id),
-            ("candidate_id", candidate["id"].as_str().unwrap()),
-            ("message", "Let's talk"),
-        ],
-    )
-    .await;
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    let request_id = send_request(&app, &position_id, Some("Łukasz Żółć"), "Let's talk").await;
     let (_, detail) = app.get_fn("request", &[("id", &request_id)]).await;
     assert!(
         !detail.to_string().contains("/respond/"),
@@ -350,19 +359,7 @@ async fn a_write_refused_for_the_write_as_user_waits_with_that_reason() {
     app.call("import_job", &[("job_id", &job_id)]).await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let candidate_id = r["candidates"][0]["id"].as_str().unwrap().to_string();
-    app.call(
-        "send_request",
-        &[
-            ("position_id", &position_id),
-            ("candidate_id", &candidate_id),
-            ("message", ""),
-        ],
-    )
-    .await;
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    let request_id = send_request(&app, &position_id, None, "").await;
     app.api(
         Method::POST,
         &format!("/interview-requests/{request_id}/accept"),
@@ -431,25 +428,7 @@ async fn profile_pdf_links_are_signed_single_purpose_and_expire() {
     app.sign_in().await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let candidate = r["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "Дмитрий Иванов")
-        .unwrap()
-        .clone();
-    app.call(
-        "send_request",
-        &[
-            ("position_id", &position_id),
-            ("candidate_id", candidate["id"].as_str().unwrap()),
-            ("message", ""),
-        ],
-    )
-    .await;
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    let request_id = send_request(&app, &position_id, Some("Дмитрий Иванов"), "").await;
     let crypto = &app.state.crypto;
     let purpose = app::ssr::profile::PURPOSE;
     let fetch = |token: String| {
@@ -518,19 +497,7 @@ async fn pushed_request(app: &TestApp) -> (String, String, String) {
         .find(|p| p["job"]["id"] == job_id.as_str())
         .unwrap()
         .clone();
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let candidate_id = r["candidates"][0]["id"].as_str().unwrap().to_string();
-    app.call(
-        "send_request",
-        &[
-            ("position_id", position["id"].as_str().unwrap()),
-            ("candidate_id", &candidate_id),
-            ("message", ""),
-        ],
-    )
-    .await;
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let request_id = r["requests"][0]["id"].as_str().unwrap().to_string();
+    let request_id = send_request(app, position["id"].as_str().unwrap(), None, "").await;
     app.api(
         Method::POST,
         &format!("/interview-requests/{request_id}/accept"),
