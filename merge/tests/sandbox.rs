@@ -938,3 +938,384 @@ async fn seeding_more_data_grows_the_account() {
         .expect("jobs");
     assert_eq!(jobs.len(), 256);
 }
+
+/// Points the sandbox's webhooks at a receiver that answers 200 to everything.
+async fn accept_webhooks(sb: &TestSandbox) {
+    let sink = serve(Router::new().route("/merge", post(|| async { "ok" }))).await;
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/webhooks",
+            Some(json!({"url": format!("{sink}/merge"), "key": "whsec_test"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+}
+
+/// Waits (up to 5 s) until the delivery log has `event` about `model_id`.
+async fn delivered(sb: &TestSandbox, event: &str, model_id: &str) -> bool {
+    for _ in 0..100 {
+        let (_, log) = sb.control(Method::GET, "/_sandbox/webhooks", None).await;
+        let found = log["deliveries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["event"] == event && d["model_id"] == model_id);
+        if found {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The id of the account's user called `first`.
+async fn user_named(sb: &TestSandbox, token: &str, first: &str) -> String {
+    let users = sb.get_json(token, "/users").await;
+    users["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|u| u["first_name"] == first)
+        .and_then(|u| u["id"].as_str())
+        .expect("user")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_empty_error_fault_answers_its_status_with_an_empty_body_and_writes_nothing() {
+    let sb = TestSandbox::start().await;
+    let acct = sb.link("workable", "t-empty").await;
+    let (s, armed) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(json!({"kind": "empty_error", "status": 400, "path_prefix": "candidates"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{armed}");
+    assert_eq!(armed[0]["status"], 400);
+    assert_eq!(
+        sb.get(&acct.token, "/jobs").await.status(),
+        200,
+        "the prefix limits the fault to /candidates"
+    );
+    let resp = sb
+        .http
+        .post(sb.url("/api/ats/v1/candidates"))
+        .bearer_auth(KEY)
+        .header("X-Account-Token", &acct.token)
+        .json(&json!({"model": {"first_name": "Em", "last_name": "Tee",
+                      "email_addresses": [{"value": "em@example.com"}]}}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 400);
+    assert_eq!(resp.headers()["content-length"], "0");
+    assert!(resp.headers().get("content-type").is_none());
+    assert!(resp.bytes().await.expect("body").is_empty());
+    assert_eq!(sb.sandbox.writes(&acct.id).expect("writes").len(), 0);
+    let found = sb
+        .get_json(&acct.token, "/candidates?email_addresses=em@example.com")
+        .await;
+    assert_eq!(found["results"], json!([]), "the write was not performed");
+
+    // Without a status: 500, and the client sees a server error.
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(json!({"kind": "empty_error", "account_id": acct.id})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let err = client(&sb)
+        .list_jobs(&acct.token, &ListQuery::default())
+        .await
+        .expect_err("empty 500");
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(sb.get(&acct.token, "/jobs").await.status(), 200, "count 1");
+
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(json!({"kind": "empty_error", "status": 200})),
+        )
+        .await;
+    assert_eq!(s, 400, "only error statuses");
+}
+
+#[tokio::test]
+async fn a_deleted_user_is_hidden_and_writes_acting_as_them_fail_like_an_unknown_user() {
+    let sb = TestSandbox::start().await;
+    accept_webhooks(&sb).await;
+    let acct = sb.link("greenhouse", "t-del-user").await;
+    let uid = user_named(&sb, &acct.token, "Pieter").await;
+    let before = Utc::now();
+    let (s, user) = sb
+        .control(
+            Method::POST,
+            &format!("/_sandbox/accounts/{}/users/{uid}/delete", acct.id),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{user}");
+    assert_eq!(user["remote_was_deleted"], true);
+    let modified: chrono::DateTime<Utc> =
+        serde_json::from_value(user["modified_at"].clone()).expect("modified_at");
+    assert!(modified >= before);
+    assert!(delivered(&sb, "RemoteUser.changed", &uid).await);
+
+    let listed = sb.get_json(&acct.token, "/users").await;
+    assert!(!listed["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .any(|u| u["id"] == uid.as_str()));
+
+    let (s, body) = sb
+        .post(
+            &acct.token,
+            "/candidates",
+            &json!({"model": {"first_name": "Del", "last_name": "User",
+                              "email_addresses": [{"value": "del@example.com"}]},
+                    "remote_user_id": uid}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    assert_eq!(body["errors"][0]["problem_type"], "ERROR");
+    assert_eq!(body["errors"][0]["title"], "Invalid Remote User");
+    assert_eq!(body["errors"][0]["source"]["pointer"], "/remote_user_id");
+    assert_eq!(sb.sandbox.writes(&acct.id).expect("writes").len(), 0);
+
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            &format!("/_sandbox/accounts/{}/users/nope/delete", acct.id),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn a_user_whose_write_permission_is_revoked_gets_403_until_it_is_granted_again() {
+    let sb = TestSandbox::start().await;
+    let files = file_server().await;
+    let acct = sb.link("greenhouse", "t-revoke").await;
+    let c = client(&sb);
+    let admin = sb.admin_id(&acct.token).await;
+    let path = |action: &str| format!("/_sandbox/accounts/{}/users/{admin}/{action}", acct.id);
+    let (s, access) = sb.control(Method::POST, &path("revoke-write"), None).await;
+    assert_eq!(
+        (s, access),
+        (200, json!({"id": admin.as_str(), "can_write": false}))
+    );
+    assert_eq!(
+        sb.admin_id(&acct.token).await,
+        admin,
+        "still listed and enabled"
+    );
+
+    let expected = "Thandi Nkosi does not have permission to create records in Greenhouse.";
+    let err = c
+        .create_candidate(
+            &acct.token,
+            &candidate("Rev", "rev@example.com"),
+            Some(&admin),
+        )
+        .await
+        .expect_err("revoked");
+    assert_eq!(
+        err,
+        MergeError::Forbidden {
+            detail: expected.to_owned()
+        }
+    );
+    let foreign = sb.get_json(&acct.token, "/candidates").await["results"][0]["id"]
+        .as_str()
+        .expect("candidate")
+        .to_owned();
+    let job = sb.open_job_id(&acct.token).await;
+    let app = ApplicationRequest {
+        candidate: Some(Ref::Id(foreign.clone())),
+        job: Some(job),
+        ..ApplicationRequest::default()
+    };
+    let err = c
+        .create_application(&acct.token, &app, Some(&admin))
+        .await
+        .expect_err("revoked");
+    assert_eq!(err.status(), Some(403));
+    let attachment = AttachmentRequest {
+        file_name: Some("profile.pdf".to_owned()),
+        file_url: Some(format!("{files}/profile.pdf")),
+        candidate: Some(foreign),
+        ..AttachmentRequest::default()
+    };
+    let (s, body) = sb
+        .post(
+            &acct.token,
+            "/attachments",
+            &json!({"model": attachment, "remote_user_id": admin}),
+        )
+        .await;
+    assert_eq!((s, body), (403, json!({"detail": expected})));
+    assert_eq!(sb.sandbox.writes(&acct.id).expect("writes").len(), 0);
+
+    let (s, access) = sb.control(Method::POST, &path("grant-write"), None).await;
+    assert_eq!((s, access["can_write"].clone()), (200, json!(true)));
+    c.create_candidate(
+        &acct.token,
+        &candidate("Rev", "rev@example.com"),
+        Some(&admin),
+    )
+    .await
+    .expect("granted again");
+
+    // Integrations that do not act as a user ignore it.
+    let wk = sb.link("workable", "t-revoke-wk").await;
+    let wk_admin = sb.admin_id(&wk.token).await;
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            &format!("/_sandbox/accounts/{}/users/{wk_admin}/revoke-write", wk.id),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    c.create_candidate(
+        &wk.token,
+        &candidate("Free", "free@example.com"),
+        Some(&wk_admin),
+    )
+    .await
+    .expect("workable does not check the user");
+}
+
+#[tokio::test]
+async fn a_candidate_entered_in_the_ats_is_found_by_e_mail_and_blocks_a_duplicate() {
+    let sb = TestSandbox::start().await;
+    accept_webhooks(&sb).await;
+    let acct = sb.link("greenhouse", "t-enter").await;
+    let path = format!("/_sandbox/accounts/{}/candidates", acct.id);
+    let (s, cand) = sb
+        .control(
+            Method::POST,
+            &path,
+            Some(json!({"first_name": "Erin", "last_name": "Existing",
+                        "email": "Erin@corp.example"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{cand}");
+    let cid = cand["id"].as_str().expect("id").to_owned();
+    assert_eq!(cand["applications"], json!([]));
+    assert_eq!(cand["email_addresses"][0]["value"], "Erin@corp.example");
+    assert!(delivered(&sb, "Candidate.changed", &cid).await);
+
+    let found = sb
+        .get_json(&acct.token, "/candidates?email_addresses=erin@corp.example")
+        .await;
+    assert_eq!(found["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(found["results"][0]["id"], cid.as_str());
+
+    let admin = sb.admin_id(&acct.token).await;
+    let err = client(&sb)
+        .create_candidate(
+            &acct.token,
+            &candidate("Erin", "erin@corp.example"),
+            Some(&admin),
+        )
+        .await
+        .expect_err("duplicate");
+    assert_eq!(
+        problem_type(&err),
+        "MODEL_WITH_DUPLICATE_UNIQUE_FIELD_EXISTS"
+    );
+    assert_eq!(sb.sandbox.writes(&acct.id).expect("writes").len(), 0);
+
+    for bad in [
+        json!({"first_name": "No"}),
+        json!({"email": "not-an-email"}),
+    ] {
+        let (s, body) = sb.control(Method::POST, &path, Some(bad)).await;
+        assert_eq!(s, 400);
+        assert!(body["detail"].is_string(), "{body}");
+    }
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/accounts/nope/candidates",
+            Some(json!({"email": "x@corp.example"})),
+        )
+        .await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn requests_to_the_merge_api_are_counted_by_route() {
+    let sb = TestSandbox::start().await;
+    let acct = sb.link("workable", "t-count").await;
+    let linked = sb.sandbox.requests();
+    assert_eq!(linked.route("POST /api/ats/v1/link-token"), 1);
+    assert_eq!(
+        linked.route("GET /api/ats/v1/account-token/{public_token}"),
+        1
+    );
+    let (s, reset) = sb.control(Method::DELETE, "/_sandbox/requests", None).await;
+    assert_eq!(
+        (s, reset),
+        (200, json!({"total": 0, "throttled": 0, "by_route": {}}))
+    );
+
+    let c = client(&sb);
+    let created = c
+        .create_candidate(&acct.token, &candidate("Cy", "cy@example.com"), None)
+        .await
+        .expect("candidate")
+        .model
+        .expect("model");
+    sb.get_json(&acct.token, "/candidates").await;
+    sb.get_json(&acct.token, "/candidates?email_addresses=cy@example.com")
+        .await;
+    sb.get_json(&acct.token, &format!("/candidates/{}", created.id))
+        .await;
+    assert_eq!(sb.get(&acct.token, "/scorecards").await.status(), 404);
+    let offer = format!("/offers/{}", created.id);
+    assert_eq!(sb.get(&acct.token, &offer).await.status(), 404);
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(json!({"kind": "rate_limit", "path_prefix": "jobs"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(sb.get(&acct.token, "/jobs").await.status(), 429);
+    let (s, counts) = sb.control(Method::GET, "/_sandbox/requests", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        counts,
+        json!({
+            "total": 7,
+            "throttled": 1,
+            "by_route": {
+                "GET /api/ats/v1/candidates": 2,
+                "GET /api/ats/v1/candidates/{id}": 1,
+                "GET /api/ats/v1/jobs": 1,
+                "GET /api/ats/v1/offers/{id}": 1,
+                "GET /api/ats/v1/scorecards": 1,
+                "POST /api/ats/v1/candidates": 1,
+            }
+        })
+    );
+    let counts: merge::sandbox::RequestCounts = serde_json::from_value(counts).expect("shape");
+    assert_eq!(
+        sb.sandbox.requests(),
+        counts,
+        "control calls are not counted"
+    );
+    sb.sandbox.reset_requests();
+    assert_eq!(sb.sandbox.requests().total, 0);
+}

@@ -7,7 +7,7 @@ use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use chrono::Duration;
 use serde_json::json;
@@ -72,6 +72,15 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route("/reject-reasons", get(list::<RejectReason>))
         .route("/reject-reasons/{id}", get(retrieve::<RejectReason>));
     Router::new().nest(API_PREFIX, r)
+}
+
+/// Every other path under `/api/ats/v1/` (scorecards, offers, ...): Merge's JSON 404. A route
+/// of its own, so the request counters see it; outside fault injection, as before.
+pub(crate) fn unknown_routes() -> Router<Sandbox> {
+    Router::new().route(
+        &format!("{API_PREFIX}/{{*rest}}"),
+        any(|| async { detail(StatusCode::NOT_FOUND, "Not found.") }),
+    )
 }
 
 /// The request carried `Authorization: Bearer <api key>`.

@@ -1,7 +1,7 @@
 //! The control API under `/_sandbox/` (loopback clients only): inspect linked accounts and
 //! their writes, play the ATS side (move stages, schedule interviews, reject, hire, delete or
-//! close jobs, disable users, break the link), seed more data, inject faults, set the webhook
-//! target.
+//! close jobs, disable, delete or restrict users, enter candidates, break the link), seed more
+//! data, inject faults, count requests, set the webhook target.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -21,9 +21,11 @@ use super::api::detail;
 use super::faults::{Fault, FaultSpec};
 use super::seed::{add_interview, seed_more, NewInterview, SeedCounts};
 use super::state::{now, Account, Record, WebhookTarget};
+use super::writes::{insert_candidate, looks_like_email};
 use super::{webhooks, Sandbox};
 use crate::types::{
-    AccessRole, AccountDetails, InterviewStatus, JobStatus, LinkedAccountStatus, Ref,
+    AccessRole, AccountDetails, CandidateRequest, EmailAddressRequest, InterviewStatus, JobStatus,
+    LinkedAccountStatus, Ref,
 };
 
 /// The control routes, refused to non-loopback clients.
@@ -66,8 +68,25 @@ pub(crate) fn routes() -> Router<Sandbox> {
             post(disable_user),
         )
         .route(
+            &format!("{account}/users/{{uid}}/delete"),
+            post(delete_user),
+        )
+        .route(
+            &format!("{account}/users/{{uid}}/revoke-write"),
+            post(revoke_write),
+        )
+        .route(
+            &format!("{account}/users/{{uid}}/grant-write"),
+            post(grant_write),
+        )
+        .route(&format!("{account}/candidates"), post(enter_candidate))
+        .route(
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/_sandbox/requests",
+            get(request_counts).delete(reset_request_counts),
         )
         .route("/_sandbox/webhooks", get(webhook_log).post(set_webhooks))
         .layer(middleware::from_fn(loopback_only))
@@ -625,6 +644,110 @@ async fn disable_user(
     changed(&sandbox, "RemoteUser.changed", result)
 }
 
+async fn delete_user(
+    State(sandbox): State<Sandbox>,
+    Path((id, uid)): Path<(String, String)>,
+) -> Answer {
+    let result = with_account(&sandbox, &id, |acct| {
+        let at = now();
+        let user = acct.users.get_mut(&uid).ok_or_else(|| not_found("User"))?;
+        user.remote_was_deleted = Some(true);
+        user.touch(at);
+        Ok(user.clone())
+    });
+    changed(&sandbox, "RemoteUser.changed", result)
+}
+
+/// Whether a user may write, as `revoke-write` and `grant-write` answer it.
+#[derive(Serialize)]
+struct WriteAccess {
+    id: String,
+    can_write: bool,
+}
+
+/// Revokes (`can_write == false`) or restores a user's permission to create records in the
+/// ATS. Not a change of the RemoteUser model: no webhook, `modified_at` stays.
+fn set_write_access(sandbox: &Sandbox, id: &str, uid: &str, can_write: bool) -> Answer {
+    let (_, access) = with_account(sandbox, id, |acct| {
+        if acct.users.get(uid).is_none() {
+            return Err(not_found("User"));
+        }
+        if can_write {
+            acct.write_revoked.remove(uid);
+        } else {
+            acct.write_revoked.insert(uid.to_owned());
+        }
+        Ok(WriteAccess {
+            id: uid.to_owned(),
+            can_write,
+        })
+    })?;
+    Ok(Json(access).into_response())
+}
+
+async fn revoke_write(
+    State(sandbox): State<Sandbox>,
+    Path((id, uid)): Path<(String, String)>,
+) -> Answer {
+    set_write_access(&sandbox, &id, &uid, false)
+}
+
+async fn grant_write(
+    State(sandbox): State<Sandbox>,
+    Path((id, uid)): Path<(String, String)>,
+) -> Answer {
+    set_write_access(&sandbox, &id, &uid, true)
+}
+
+#[derive(Default, Deserialize)]
+struct CandidateBody {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+/// A candidate entered in the ATS by someone at the company (not through the marketplace, no
+/// applications): what a later `POST /candidates` with the same e-mail collides with.
+async fn enter_candidate(
+    State(sandbox): State<Sandbox>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let b: CandidateBody = body(&bytes)?;
+    let email = b.email.as_deref().map(str::trim).unwrap_or_default();
+    if !looks_like_email(email) {
+        return Err(bad("email must be a valid e-mail address."));
+    }
+    let req = CandidateRequest {
+        first_name: b.first_name,
+        last_name: b.last_name,
+        email_addresses: Some(vec![EmailAddressRequest {
+            value: email.to_owned(),
+            email_address_type: None,
+        }]),
+        ..CandidateRequest::default()
+    };
+    let (account, candidate) = with_account(&sandbox, &id, |acct| {
+        let cid = insert_candidate(acct, &req);
+        acct.candidates
+            .get(&cid)
+            .cloned()
+            .ok_or_else(|| not_found("Candidate"))
+    })?;
+    let mut resp = changed(&sandbox, "Candidate.changed", Ok((account, candidate)))?;
+    *resp.status_mut() = StatusCode::CREATED;
+    Ok(resp)
+}
+
+async fn request_counts(State(sandbox): State<Sandbox>) -> Answer {
+    Ok(Json(sandbox.requests()).into_response())
+}
+
+async fn reset_request_counts(State(sandbox): State<Sandbox>) -> Answer {
+    sandbox.reset_requests();
+    Ok(Json(sandbox.requests()).into_response())
+}
+
 async fn list_faults(State(sandbox): State<Sandbox>) -> Answer {
     Ok(Json(&sandbox.lock().faults).into_response())
 }
@@ -634,8 +757,8 @@ async fn add_fault(State(sandbox): State<Sandbox>, bytes: Bytes) -> Answer {
         Ok(s) => s,
         Err(e) => return Err(bad(&format!("JSON parse error - {e}"))),
     };
-    if spec.count == 0 {
-        return Err(bad("count must be at least 1."));
+    if let Some(problem) = spec.problem() {
+        return Err(bad(problem));
     }
     let mut state = sandbox.lock();
     state.faults.push(Fault::new(spec));

@@ -1,5 +1,6 @@
-//! Fault injection (429, 5xx, timeouts, slow and malformed responses, a failing account-token
-//! exchange, writes whose response is lost) and the per-account rate limit.
+//! Fault injection (429, 5xx, timeouts, slow and malformed responses, empty error responses, a
+//! failing account-token exchange, writes whose response is lost) and the per-account rate
+//! limit.
 
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,8 @@ pub enum FaultKind {
     /// A `POST` is performed, then answered with 504 after `delay_ms` (default 0): the write
     /// happened but the client does not see it.
     WriteLost,
+    /// Answers `status` (default 500) with an empty body, without performing the request.
+    EmptyError,
 }
 
 /// A fault as the control API takes it (`POST /_sandbox/faults`).
@@ -54,10 +57,26 @@ pub struct FaultSpec {
     /// Delay of `slow`, `timeout` and `write_lost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+    /// Status of `empty_error` (400–599, default 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
 }
 
 fn one() -> u32 {
     1
+}
+
+impl FaultSpec {
+    /// Why the control API refuses this spec, if it does.
+    pub(crate) fn problem(&self) -> Option<&'static str> {
+        if self.count == 0 {
+            return Some("count must be at least 1.");
+        }
+        if self.status.is_some_and(|s| !(400..=599).contains(&s)) {
+            return Some("status must be an error status (400-599).");
+        }
+        None
+    }
 }
 
 /// An armed fault with the hits it has left.
@@ -177,7 +196,18 @@ pub(crate) async fn inject(
             }
             gateway_timeout()
         }
+        FaultKind::EmptyError => empty_error(fault.status.unwrap_or(500)),
     }
+}
+
+/// `status` with an empty body (`Content-Length: 0`, no `Content-Type`).
+fn empty_error(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_LENGTH, HeaderValue::from_static("0"))],
+    )
+        .into_response()
 }
 
 fn gateway_timeout() -> Response {
@@ -235,6 +265,7 @@ mod tests {
             account_id: None,
             retry_after_secs: None,
             delay_ms: None,
+            status: None,
         });
         assert!(f.matches(&Method::GET, "/api/ats/v1/jobs", None));
         assert!(!f.matches(&Method::GET, "/api/ats/v1/users", None));
@@ -249,6 +280,7 @@ mod tests {
             account_id: None,
             retry_after_secs: None,
             delay_ms: None,
+            status: None,
         };
         let lost = Fault::new(spec(FaultKind::WriteLost));
         assert!(!lost.matches(&Method::GET, "/api/ats/v1/candidates", None));

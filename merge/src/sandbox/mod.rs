@@ -9,6 +9,7 @@ mod faults;
 mod link;
 mod lists;
 mod profiles;
+mod requests;
 mod seed;
 mod state;
 mod webhooks;
@@ -23,6 +24,7 @@ use axum::{middleware, Router};
 
 pub use faults::{FaultKind, FaultSpec};
 pub use profiles::{Profile, PROFILES};
+pub use requests::RequestCounts;
 pub use seed::{GENERIC_STAGE, PIPELINE};
 pub use state::{FetchedFile, WriteLog};
 
@@ -132,10 +134,16 @@ impl Sandbox {
         &self.shared.http
     }
 
-    /// The Merge API under `/api/ats/v1/...`, with fault injection.
+    /// The Merge API under `/api/ats/v1/...`, with fault injection (on known paths) and request
+    /// counting (on every path under `/api/ats/v1/`; unknown ones answer Merge's JSON 404).
     pub fn api_router(&self) -> Router {
         api::routes()
             .layer(middleware::from_fn_with_state(self.clone(), faults::inject))
+            .merge(api::unknown_routes())
+            .layer(middleware::from_fn_with_state(
+                self.clone(),
+                requests::count,
+            ))
             .with_state(self.clone())
     }
 
@@ -195,5 +203,15 @@ impl Sandbox {
     /// Every successful write of a linked account, oldest first (`None`: unknown account).
     pub fn writes(&self, account_id: &str) -> Option<Vec<WriteLog>> {
         self.lock().account(account_id).map(|a| a.writes.clone())
+    }
+
+    /// The Merge API requests counted so far, by route (what `GET /_sandbox/requests` answers).
+    pub fn requests(&self) -> RequestCounts {
+        self.lock().requests.clone()
+    }
+
+    /// Sets the request counters back to zero (what `DELETE /_sandbox/requests` does).
+    pub fn reset_requests(&self) {
+        self.lock().requests = RequestCounts::default();
     }
 }

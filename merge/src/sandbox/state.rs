@@ -1,7 +1,7 @@
 //! The sandbox's in-memory world: linked accounts with their ATS records, link and public
 //! tokens, injected faults and the webhook delivery log.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Instant;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::faults::Fault;
 use super::profiles::Profile;
+use super::requests::RequestCounts;
 use super::webhooks::Delivery;
 use crate::types::{
     AccountDetails, AccountType, Application, Attachment, Candidate, HasId, Job, JobInterviewStage,
@@ -197,6 +198,8 @@ pub(crate) struct Account {
     pub interviews: Table<ScheduledInterview>,
     pub reject_reasons: Table<RejectReason>,
     pub writes: Vec<WriteLog>,
+    /// Users (Merge ids) the ATS refuses to write as (403), though they stay enabled.
+    pub write_revoked: HashSet<String>,
     next_remote_id: u64,
 }
 
@@ -232,6 +235,7 @@ impl Account {
             interviews: Table::default(),
             reject_reasons: Table::default(),
             writes: Vec::new(),
+            write_revoked: HashSet::new(),
             next_remote_id: 100_000,
         }
     }
@@ -326,6 +330,7 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     pub webhook_target: Option<WebhookTarget>,
     pub deliveries: VecDeque<Delivery>,
+    pub requests: RequestCounts,
 }
 
 impl State {

@@ -1,6 +1,7 @@
 //! Writes through the Merge API (`POST /candidates`, `/applications`, `/attachments`): body
 //! parsing with `UNRECOGNIZED_FIELD` warnings, required fields, the `remote_user_id` rule of
-//! Greenhouse and Lever, duplicate detection, and the attachment download.
+//! Greenhouse and Lever (and the ATS's 403 for a user without write permission), duplicate
+//! detection, and the attachment download.
 
 use std::time::Duration;
 
@@ -244,6 +245,43 @@ fn preflight(acct: &Account, remote_user_id: Option<&str>) -> Vec<Problem> {
     errors
 }
 
+/// The ATS's own refusal, where the integration acts as a user: 403 `{"detail": ...}` when
+/// that user's permission to create records was revoked (control API `revoke-write`).
+fn no_write_permission(acct: &Account, remote_user_id: Option<&str>) -> Option<Response> {
+    if !acct.profile.requires_remote_user_id {
+        return None;
+    }
+    let rid = remote_user_id?.trim();
+    if !acct.write_revoked.contains(rid) {
+        return None;
+    }
+    let user = acct.user(rid)?;
+    let name = [user.first_name.as_deref(), user.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(detail(
+        StatusCode::FORBIDDEN,
+        &format!(
+            "{name} does not have permission to create records in {}.",
+            acct.profile.name
+        ),
+    ))
+}
+
+/// [`preflight`]'s problems, or the ATS's 403 when the account and acting user pass it but the
+/// user may not write.
+fn authorize(acct: &Account, remote_user_id: Option<&str>) -> Result<Vec<Problem>, Box<Response>> {
+    let errors = preflight(acct, remote_user_id);
+    if errors.is_empty() {
+        if let Some(resp) = no_write_permission(acct, remote_user_id) {
+            return Err(Box::new(resp));
+        }
+    }
+    Ok(errors)
+}
+
 fn debug_logs(query: Option<&str>, acct: &Account, path: &str) -> Vec<DebugLog> {
     let debug = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .any(|(k, v)| k == "is_debug_mode" && (v == "true" || v == "True" || v == "1"));
@@ -319,7 +357,7 @@ fn candidate_by_email(acct: &Account, emails: &[String]) -> Option<String> {
         .map(|c| c.id.clone())
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -384,7 +422,7 @@ fn validate_candidate(
 }
 
 /// Creates a candidate from a validated request; returns its id.
-fn insert_candidate(acct: &mut Account, req: &CandidateRequest) -> String {
+pub(crate) fn insert_candidate(acct: &mut Account, req: &CandidateRequest) -> String {
     let at = now();
     let candidate = Candidate {
         id: new_id(),
@@ -586,7 +624,10 @@ pub(crate) async fn create_candidate(
     let Some(acct) = state.account_mut(&id) else {
         return detail(StatusCode::UNAUTHORIZED, "Invalid account token.");
     };
-    let mut errors = preflight(acct, rid);
+    let mut errors = match authorize(acct, rid) {
+        Ok(errors) => errors,
+        Err(resp) => return *resp,
+    };
     errors.extend(validate_candidate(acct, &model, "/model", true));
     let mut nested_apps = Vec::new();
     for (i, app) in model.applications.iter().flatten().enumerate() {
@@ -675,7 +716,10 @@ pub(crate) async fn create_application(
     let Some(acct) = state.account_mut(&id) else {
         return detail(StatusCode::UNAUTHORIZED, "Invalid account token.");
     };
-    let mut errors = preflight(acct, rid);
+    let mut errors = match authorize(acct, rid) {
+        Ok(errors) => errors,
+        Err(resp) => return *resp,
+    };
     // The candidate: an existing id, an existing candidate found by e-mail, or one to create.
     let mut existing: Option<String> = None;
     let mut to_create: Option<&CandidateRequest> = None;
@@ -837,7 +881,10 @@ pub(crate) async fn create_attachment(
         let Some(acct) = state.account(&id) else {
             return detail(StatusCode::UNAUTHORIZED, "Invalid account token.");
         };
-        let mut errors = preflight(acct, rid);
+        let mut errors = match authorize(acct, rid) {
+            Ok(errors) => errors,
+            Err(resp) => return *resp,
+        };
         if model
             .file_name
             .as_deref()
