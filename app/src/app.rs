@@ -13,7 +13,7 @@ use crate::{
     pages::{
         candidate::CandidatePage, integration::IntegrationPage, login::LoginPage,
         mailbox::MailboxPage, positions::PositionsPage, request::RequestPage,
-        requests::RequestsPage, respond::RespondPage,
+        requests::RequestsPage, respond::RespondPage, settings::SettingsPage,
     },
 };
 
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/candidates/:id") view=CandidatePage ssr=SsrMode::Async/>
                     <Route path=path!("/respond/:token") view=RespondPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -82,6 +83,7 @@ fn Nav() -> impl IntoView {
                                 <a href="/integration">"Integration"</a>
                                 <a href="/positions">"Positions"</a>
                                 <a href="/requests">"Interview requests"</a>
+                                <a href="/settings">"Settings"</a>
                                 {me.sandbox.then(|| view! { <a href="/dev/mailbox">"Demo mailbox"</a> })}
                                 <span class="ml-auto text-sm text-slate-600">
                                     {me.name} " · " {me.company.unwrap_or_default()}

@@ -8,99 +8,6 @@ use common::server::{spawn_app, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// Connects the demo tenant to a sandbox account of `integration`; returns its linked account id.
-async fn connect(app: &TestApp, integration: &str) -> String {
-    let (status, token) = app.call("create_link_token", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{token}");
-    let sandbox = app.state.sandbox.as_ref().expect("sandbox mode");
-    let public = sandbox
-        .complete_link(token.as_str().unwrap(), integration)
-        .expect("link");
-    let (status, body) = app
-        .call("complete_link", &[("public_token", &public)])
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let integration = app
-        .eventually("the first sync", || async {
-            let (_, i) = app.get_fn("integration", &[]).await;
-            (i["sync"]["running"] == false && i["sync"]["last_success"].is_string()).then_some(i)
-        })
-        .await;
-    assert!(
-        integration["counts"][0].as_i64().unwrap() > 0,
-        "users synced: {integration}"
-    );
-    assert!(
-        integration["counts"][1].as_i64().unwrap() > 0,
-        "jobs synced"
-    );
-    let accounts = app
-        .http
-        .get(format!("{}/_sandbox/accounts", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    let list = accounts
-        .as_array()
-        .cloned()
-        .or_else(|| accounts["accounts"].as_array().cloned())
-        .expect("accounts list");
-    list.last().unwrap()["id"].as_str().unwrap().to_string()
-}
-
-/// Sends a request for `position_id` to the named marketplace candidate (or the first one);
-/// returns the new request's id.
-async fn send_request(
-    app: &TestApp,
-    position_id: &str,
-    candidate: Option<&str>,
-    message: &str,
-) -> String {
-    let (_, r) = app.get_fn("requests", &[]).await;
-    let candidates = r["candidates"].as_array().unwrap();
-    let chosen = match candidate {
-        Some(name) => candidates
-            .iter()
-            .find(|c| c["name"] == name)
-            .expect("a seeded candidate"),
-        None => &candidates[0],
-    };
-    let fields = [
-        ("position_id", position_id),
-        ("candidate_id", chosen["id"].as_str().unwrap()),
-        ("message", message),
-    ];
-    app.call("send_request", &fields).await;
-    let (_, r) = app.get_fn("requests", &[]).await;
-    r["requests"][0]["id"].as_str().unwrap().to_string()
-}
-
-async fn first_open_job(app: &TestApp) -> (String, String) {
-    let (_, p) = app.get_fn("positions", &[("search", "")]).await;
-    let job = p["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|j| j["status"] == "OPEN" && j["deleted"] == false)
-        .expect("an open job")
-        .clone();
-    (
-        job["id"].as_str().unwrap().into(),
-        job["name"].as_str().unwrap().into(),
-    )
-}
-
-async fn request_json(app: &TestApp, id: &str) -> Value {
-    let (status, body) = app
-        .api(Method::GET, &format!("/interview-requests/{id}"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
 #[tokio::test]
 async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     let app = spawn_app().await;
@@ -117,14 +24,14 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     assert!(me.is_null(), "a wrong password signs nobody in: {me}");
     app.sign_in().await;
 
-    let account = connect(&app, "greenhouse").await;
+    let account = app.connect("greenhouse").await;
     let (_, integration) = app.get_fn("integration", &[]).await;
     assert_eq!(integration["connection"]["integration"], "Greenhouse");
     assert_eq!(integration["connection"]["requires_admin"], true);
     assert!(integration["connection"]["admin"].is_null());
 
     // Import a job as a position.
-    let (job_id, job_name) = first_open_job(&app).await;
+    let (job_id, job_name) = app.open_job(0).await;
     app.call("import_job", &[("job_id", &job_id)]).await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position = p["positions"]
@@ -138,13 +45,15 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     let position_id = position["id"].as_str().unwrap().to_string();
 
     // Send a request; the candidate's link goes to the mailer, not to the hiring manager.
-    let request_id = send_request(&app, &position_id, Some("Łukasz Żółć"), "Let's talk").await;
+    let request_id = app
+        .send_request(&position_id, Some("Łukasz Żółć"), "Let's talk")
+        .await;
     let (_, detail) = app.get_fn("request", &[("id", &request_id)]).await;
     assert!(
         !detail.to_string().contains("/respond/"),
         "the hiring manager never sees the answer link"
     );
-    let body = request_json(&app, &request_id).await;
+    let body = app.request_json(&request_id).await;
     assert_eq!(body["state"], "sent");
     assert!(body["candidate_response_url"]
         .as_str()
@@ -164,7 +73,7 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     }
     let waiting = app
         .eventually("the push to wait for the admin", || async {
-            let b = request_json(&app, &request_id).await;
+            let b = app.request_json(&request_id).await;
             (b["push"]["state"] == "waiting").then_some(b)
         })
         .await;
@@ -198,7 +107,7 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
     .await;
     let done = app
         .eventually("the push to finish", || async {
-            let b = request_json(&app, &request_id).await;
+            let b = app.request_json(&request_id).await;
             (b["push"]["state"] == "done").then_some(b)
         })
         .await;
@@ -210,13 +119,7 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
         done["ats"]["candidate_id"].is_string() && done["ats"]["attachment_id"].is_string(),
         "{done}"
     );
-    let writes = app
-        .state
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .writes(&account)
-        .expect("account writes");
+    let writes = app.sandbox.writes(&account).expect("account writes");
     let writes = serde_json::to_value(&writes).unwrap();
     for model in ["Candidate", "Application", "Attachment"] {
         let of_model: Vec<&Value> = writes
@@ -247,11 +150,11 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
         json!({"start_at": "2026-12-10T09:00:00Z", "end_at": "2026-12-10T10:00:00Z", "location": "Zoom"}),
     )
     .await;
-    let tenant = app.state.db.connected_tenants().await.unwrap()[0];
-    app::ssr::sync::sync_tenant(&app.state, tenant)
+    let tenant = app.state().db.connected_tenants().await.unwrap()[0];
+    app::ssr::sync::sync_tenant(app.state(), tenant)
         .await
         .unwrap();
-    let body = request_json(&app, &request_id).await;
+    let body = app.request_json(&request_id).await;
     assert_eq!(
         body["current_stage"]["name"], "Technical Interview",
         "{body}"
@@ -269,10 +172,10 @@ async fn accepted_request_lands_in_the_ats_once_and_its_progress_syncs_back() {
         json!({}),
     )
     .await;
-    app::ssr::sync::sync_tenant(&app.state, tenant)
+    app::ssr::sync::sync_tenant(app.state(), tenant)
         .await
         .unwrap();
-    let body = request_json(&app, &request_id).await;
+    let body = app.request_json(&request_id).await;
     assert_eq!(body["state"], "hired", "{body}");
     assert_eq!(body["outcome"]["result"], "hired");
     assert_eq!(body["current_stage"]["name"], "Hired");
@@ -284,10 +187,7 @@ async fn a_failed_token_exchange_leaves_no_half_connection() {
     app.sign_in().await;
     let (_, token) = app.call("create_link_token", &[]).await;
     let public = app
-        .state
         .sandbox
-        .as_ref()
-        .unwrap()
         .complete_link(token.as_str().unwrap(), "workable")
         .unwrap();
     app.control("/faults", json!({"kind": "exchange_fail", "count": 1}))
@@ -305,7 +205,7 @@ async fn a_failed_token_exchange_leaves_no_half_connection() {
 async fn a_sync_that_hits_5xx_reports_it_and_keeps_the_data() {
     let app = spawn_app().await;
     app.sign_in().await;
-    connect(&app, "workable").await;
+    app.connect("workable").await;
     let (_, before) = app.get_fn("integration", &[]).await;
     assert_eq!(
         before["connection"]["requires_admin"], false,
@@ -316,8 +216,8 @@ async fn a_sync_that_hits_5xx_reports_it_and_keeps_the_data() {
         json!({"kind": "server_error", "count": 50, "path_prefix": "/api/ats/v1/jobs"}),
     )
     .await;
-    let tenant = app.state.db.connected_tenants().await.unwrap()[0];
-    assert!(app::ssr::sync::sync_tenant(&app.state, tenant)
+    let tenant = app.state().db.connected_tenants().await.unwrap()[0];
+    assert!(app::ssr::sync::sync_tenant(app.state(), tenant)
         .await
         .is_err());
     let (_, after) = app.get_fn("integration", &[]).await;
@@ -330,63 +230,6 @@ async fn a_sync_that_hits_5xx_reports_it_and_keeps_the_data() {
     assert_eq!(
         after["sync"]["last_success"],
         before["sync"]["last_success"]
-    );
-}
-
-#[tokio::test]
-async fn a_write_refused_for_the_write_as_user_waits_with_that_reason() {
-    let app = spawn_app().await;
-    app.sign_in().await;
-    let account = connect(&app, "lever").await;
-    let (_, integration) = app.get_fn("integration", &[]).await;
-    let admin = integration["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["role"] == "SUPER_ADMIN")
-        .unwrap()
-        .clone();
-    let admin_id = admin["id"].as_str().unwrap();
-    app.call("set_verification_admin", &[("user_id", admin_id)])
-        .await;
-    // The admin is disabled in the ATS after being chosen: the write is refused.
-    app.control(
-        &format!("/accounts/{account}/users/{admin_id}/disable"),
-        json!({}),
-    )
-    .await;
-    let (job_id, _) = first_open_job(&app).await;
-    app.call("import_job", &[("job_id", &job_id)]).await;
-    let (_, p) = app.get_fn("positions", &[("search", "")]).await;
-    let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
-    let request_id = send_request(&app, &position_id, None, "").await;
-    app.api(
-        Method::POST,
-        &format!("/interview-requests/{request_id}/accept"),
-    )
-    .await;
-    let waiting = app
-        .eventually("the refused push to wait", || async {
-            let b = request_json(&app, &request_id).await;
-            (b["push"]["state"] == "waiting").then_some(b)
-        })
-        .await;
-    let message = waiting["push"]["message"].as_str().unwrap();
-    assert!(message.contains("verification admin"), "{message}");
-    assert!(message.contains("HTTP 4"), "the status is shown: {message}");
-    let writes = serde_json::to_value(
-        app.state
-            .sandbox
-            .as_ref()
-            .unwrap()
-            .writes(&account)
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        writes.as_array().unwrap().len(),
-        0,
-        "nothing was written: {writes}"
     );
 }
 
@@ -428,11 +271,13 @@ async fn profile_pdf_links_are_signed_single_purpose_and_expire() {
     app.sign_in().await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position_id = p["positions"][0]["id"].as_str().unwrap().to_string();
-    let request_id = send_request(&app, &position_id, Some("Дмитрий Иванов"), "").await;
-    let crypto = &app.state.crypto;
+    let request_id = app
+        .send_request(&position_id, Some("Дмитрий Иванов"), "")
+        .await;
+    let crypto = &app.state().crypto;
     let purpose = app::ssr::profile::PURPOSE;
     let fetch = |token: String| {
-        let url = app::ssr::profile::url(&app.state, &token);
+        let url = app::ssr::profile::url(app.state(), &token);
         let http = app.http.clone();
         async move { http.get(url).send().await.unwrap() }
     };
@@ -486,8 +331,8 @@ async fn profile_pdf_links_are_signed_single_purpose_and_expire() {
 /// waits for the push; returns (linked account, request id, ATS application id).
 async fn pushed_request(app: &TestApp) -> (String, String, String) {
     app.sign_in().await;
-    let account = connect(app, "workable").await;
-    let (job_id, _) = first_open_job(app).await;
+    let account = app.connect("workable").await;
+    let (job_id, _) = app.open_job(0).await;
     app.call("import_job", &[("job_id", &job_id)]).await;
     let (_, p) = app.get_fn("positions", &[("search", "")]).await;
     let position = p["positions"]
@@ -497,7 +342,9 @@ async fn pushed_request(app: &TestApp) -> (String, String, String) {
         .find(|p| p["job"]["id"] == job_id.as_str())
         .unwrap()
         .clone();
-    let request_id = send_request(app, position["id"].as_str().unwrap(), None, "").await;
+    let request_id = app
+        .send_request(position["id"].as_str().unwrap(), None, "")
+        .await;
     app.api(
         Method::POST,
         &format!("/interview-requests/{request_id}/accept"),
@@ -505,7 +352,7 @@ async fn pushed_request(app: &TestApp) -> (String, String, String) {
     .await;
     let done = app
         .eventually("the push", || async {
-            let b = request_json(app, &request_id).await;
+            let b = app.request_json(&request_id).await;
             (b["push"]["state"] == "done").then_some(b)
         })
         .await;
@@ -528,12 +375,12 @@ async fn a_stage_change_webhook_updates_the_request_without_a_manual_sync() {
     .await;
     let body = app
         .eventually("the webhook to bring the stage", || async {
-            let b = request_json(&app, &request_id).await;
+            let b = app.request_json(&request_id).await;
             (b["current_stage"]["name"] == "Phone Screen").then_some(b)
         })
         .await;
     assert_eq!(body["state"], "accepted");
-    let log = app.state.db.deliveries(50).await.unwrap();
+    let log = app.state().db.deliveries(50).await.unwrap();
     assert!(
         log.iter()
             .any(|d| d.event.eq_ignore_ascii_case("Application.changed")
@@ -555,7 +402,7 @@ async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
     })
     .to_string();
     // Unsigned, wrongly signed, or signed over other bytes: 401, nothing processed.
-    let key = app.state.config.webhook_key.expose_secret().to_string();
+    let key = app.state().config.webhook_key.expose_secret().to_string();
     let forged = merge::webhook::sign(b"not-the-key", payload.as_bytes());
     let other_bytes = merge::webhook::sign(key.as_bytes(), b"{}");
     for signature in [None, Some(forged), Some(other_bytes)] {
@@ -590,12 +437,12 @@ async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
         );
     }
     assert_eq!(answers, ["accepted", "duplicate", "duplicate"]);
-    let log = app.state.db.deliveries(100).await.unwrap();
+    let log = app.state().db.deliveries(100).await.unwrap();
     assert_eq!(log.iter().filter(|d| d.outcome == "rejected").count(), 3);
     assert_eq!(log.iter().filter(|d| d.outcome == "duplicate").count(), 2);
     // The upper-case event name was matched and acted on for the marketplace application.
     app.eventually("the delivery to be processed", || async {
-        let log = app.state.db.deliveries(100).await.unwrap();
+        let log = app.state().db.deliveries(100).await.unwrap();
         log.iter()
             .any(|d| {
                 d.event == "APPLICATION.CHANGED" && d.model_id.as_deref() == Some(ats_app.as_str())
@@ -603,5 +450,5 @@ async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
             .then_some(())
     })
     .await;
-    assert_eq!(request_json(&app, &request_id).await["state"], "accepted");
+    assert_eq!(app.request_json(&request_id).await["state"], "accepted");
 }

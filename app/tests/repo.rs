@@ -7,6 +7,7 @@ use app::ssr::{
     repo::{
         accounts::Role,
         ats::{AtsJobRow, AtsSnapshot, AtsStageRow, AtsUserRow},
+        push_jobs::Failure,
         requests::{AnswerOutcome, ApplicationProgress, InterviewRow},
     },
 };
@@ -163,7 +164,7 @@ async fn push_leases_expire_and_waiting_pushes_resume_when_requeued() {
             .unwrap()
             .expect("expired lease is taken over");
         assert_eq!(first.id, again.id);
-        db.push_waiting(again.id, "choose a verification admin")
+        db.push_waiting(again.id, &Failure::plain("choose a verification admin"))
             .await
             .unwrap();
         assert!(
@@ -182,9 +183,14 @@ async fn push_leases_expire_and_waiting_pushes_resume_when_requeued() {
             .await
             .unwrap()
             .expect("resumed");
+        let timeout = Failure {
+            message: "timeout".into(),
+            status: Some(504),
+            problem: None,
+        };
         db.push_retry(
             resumed.id,
-            "timeout",
+            &timeout,
             app::ssr::repo::now() + Duration::hours(1),
         )
         .await
@@ -192,6 +198,20 @@ async fn push_leases_expire_and_waiting_pushes_resume_when_requeued() {
         assert!(
             db.claim_push(Duration::minutes(5)).await.unwrap().is_none(),
             "retry waits for its time"
+        );
+        let row = db.request(t, &req).await.unwrap().unwrap();
+        assert_eq!(row.push_error_status, Some(504), "the status is kept");
+        // A queued push is not the hand-retry's business; a failed one is, once.
+        assert!(!db.retry_push(t, &req).await.unwrap());
+        db.push_failed(resumed.id, &timeout).await.unwrap();
+        assert!(
+            !db.retry_push(t + 1000, &req).await.unwrap(),
+            "another tenant cannot"
+        );
+        assert!(db.retry_push(t, &req).await.unwrap());
+        assert!(
+            !db.retry_push(t, &req).await.unwrap(),
+            "a second click changes nothing"
         );
     }
 }

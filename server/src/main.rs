@@ -13,6 +13,22 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => {}
+        ["erase-candidate", who] => return erase_candidate(who).await,
+        _ => {
+            eprintln!(
+                "usage: server [serve]\n       server erase-candidate <candidate id or e-mail>"
+            );
+            std::process::exit(2);
+        }
+    }
     let leptos = get_configuration(None).context("reading the Leptos configuration")?;
     let options = leptos.leptos_options;
     let addr = options.site_addr;
@@ -37,6 +53,26 @@ async fn main() -> anyhow::Result<()> {
         let _ = tx.send(true);
     });
     startup::serve(state, listener, rx).await
+}
+
+/// `server erase-candidate <id or e-mail>`: erases a marketplace candidate's data here and
+/// cancels their queued pushes (the same as `DELETE /api/v1/candidates/{id}`).
+async fn erase_candidate(who: &str) -> anyhow::Result<()> {
+    let config = Config::from_env().context("reading the configuration")?;
+    let db = app::ssr::db::Db::connect(&config.database_url).await?;
+    match db.erase_candidate(who).await? {
+        Some(e) => {
+            println!(
+                "Erased candidate {}: {} interview request(s) removed, {} queued push(es) cancelled.",
+                e.candidate_id, e.requests_removed, e.pushes_cancelled
+            );
+            Ok(())
+        }
+        None => {
+            eprintln!("No candidate with id or e-mail {who:?}; nothing was changed.");
+            std::process::exit(1);
+        }
+    }
 }
 
 async fn shutdown_signal() {

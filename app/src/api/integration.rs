@@ -23,6 +23,8 @@ pub struct Connection {
     pub linked_at: String,
     pub requires_admin: bool,
     pub admin: Option<AtsUser>,
+    /// Set when the ATS refused the chosen admin: the hiring manager must re-pick.
+    pub admin_problem: Option<String>,
 }
 
 /// Sync progress and history.

@@ -40,6 +40,10 @@ pub struct RequestDetail {
     pub message: String,
     pub push_state: Option<String>,
     pub push_message: Option<String>,
+    /// "HTTP 400 · MISSING_REQUIRED_FIELD" for a failure the ATS answered.
+    pub push_error_code: Option<String>,
+    /// The verification admin must be re-picked before the push can go on.
+    pub admin_invalid: bool,
     pub correlation_id: Option<String>,
     pub ats_candidate_id: Option<String>,
     pub ats_application_id: Option<String>,
@@ -48,6 +52,8 @@ pub struct RequestDetail {
     pub marketplace_status: Option<String>,
     pub reject_reason: Option<String>,
     pub outcome_at: Option<String>,
+    /// Stages the application went through, oldest first: (stage, when).
+    pub stage_history: Vec<(String, String)>,
     pub interviews: Vec<Interview>,
 }
 
@@ -138,6 +144,23 @@ pub async fn send_request(
         "/requests",
         result.map(|_| ()),
         "Interview request sent to the candidate.",
+    )
+}
+
+/// Retries a failed or waiting push now (only those: a queued, running or finished push is
+/// left alone, so a double click sends nothing twice).
+#[server(endpoint = "retry_push")]
+pub async fn retry_push(request_id: String) -> Result<(), AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let result = async {
+        let member = ctx.require_member().await?;
+        crate::ssr::push::retry(&ctx, &member, &request_id).await
+    }
+    .await;
+    crate::api::back(
+        &format!("/requests/{request_id}"),
+        result,
+        "Retrying the push now.",
     )
 }
 

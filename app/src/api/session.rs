@@ -30,11 +30,16 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 /// Signs in and goes to the integration page; a wrong password goes back to the login form.
+/// `time_zone` is the browser's zone (filled in by the hydrated page), saved on first sign-in.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] time_zone: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::auth;
     let ctx = crate::ssr::ctx()?;
-    match auth::sign_in(&ctx.db, &email, &password).await? {
+    match auth::sign_in(&ctx.db, &email, &password, time_zone.as_deref()).await? {
         Some(token) => {
             let opts = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = auth::session_cookie(&token, ctx.config.public_url.scheme() == "https");

@@ -202,6 +202,13 @@ fn AdminCard(i: Integration) -> impl IntoView {
                 {format!("{} attributes every write to an ATS user. Choose who candidates and applications are created as.", conn.integration)}
             </p>
             {match conn.admin.clone() {
+                Some(a) if conn.admin_problem.is_some() => view! {
+                    <div role="alert" data-testid="admin-invalid" class="my-2 rounded border border-red-300 bg-red-50 p-3 text-red-900">
+                        <p>"⚠ " <strong>{a.name.clone()}</strong> " is no longer valid as verification admin — choose another. Writes to the ATS wait until you do."</p>
+                        <p class="mt-1 text-sm">{conn.admin_problem.clone()}</p>
+                        {i.is_admin.then(|| view! { <RepickButtons users=i.users.clone() current=a.id.clone()/> })}
+                    </div>
+                }.into_any(),
                 Some(a) => view! { <p data-testid="current-admin">"Current: " <strong>{a.name}</strong></p> }.into_any(),
                 None => view! {
                     <p role="alert" class="my-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
@@ -242,6 +249,32 @@ fn AdminCard(i: Integration) -> impl IntoView {
         </Card>
     }
     .into_any()
+}
+
+/// One click per eligible user: the admins first, at most four, never the refused one.
+#[component]
+fn RepickButtons(users: Vec<AtsUser>, current: String) -> impl IntoView {
+    let set_admin = ServerAction::<SetVerificationAdmin>::new();
+    let mut eligible: Vec<AtsUser> = users
+        .into_iter()
+        .filter(|u| !u.disabled && u.id != current)
+        .collect();
+    eligible.sort_by_key(|u| match u.role.as_deref() {
+        Some("SUPER_ADMIN") => 0,
+        Some("ADMIN") => 1,
+        _ => 2,
+    });
+    eligible.truncate(4);
+    view! {
+        <div class="mt-2 flex flex-wrap gap-2">
+            {eligible.into_iter().map(|u| view! {
+                <ActionForm action=set_admin>
+                    <input type="hidden" name="user_id" value=u.id.clone()/>
+                    <button type="submit" class=BUTTON>{format!("Use {}", u.name)}</button>
+                </ActionForm>
+            }).collect_view()}
+        </div>
+    }
 }
 
 fn user_label(u: &AtsUser) -> String {

@@ -8,3 +8,4 @@ pub mod positions;
 pub mod request;
 pub mod requests;
 pub mod respond;
+pub mod settings;

@@ -5,8 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::requests::{get_request, RequestDetail},
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone},
+    api::requests::{get_request, RequestDetail, RetryPush},
+    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON},
 };
 
 /// The request page.
@@ -63,9 +63,16 @@ fn RequestView(r: RequestDetail) -> impl IntoView {
                     {r.push_message.clone().map(|m| view! {
                         <p role=if s == "done" { "status" } else { "alert" } class="mt-1 text-amber-900" data-testid="push-message">{m}</p>
                     })}
-                    {r.correlation_id.clone().filter(|_| s != "done").map(|c| view! {
-                        <p class="text-sm text-slate-600">"Reference for support: " <code>{c}</code></p>
+                    {r.push_error_code.clone().map(|c| view! {
+                        <p class="text-sm text-slate-700" data-testid="push-error-code">{c}</p>
                     })}
+                    {r.correlation_id.clone().filter(|_| s != "done").map(|c| view! {
+                        <p class="text-sm text-slate-600">"Reference for support: " <code data-testid="correlation-id">{c}</code></p>
+                    })}
+                    {r.admin_invalid.then(|| view! {
+                        <p class="mt-2"><a class=BUTTON href="/integration">"Choose another verification admin"</a></p>
+                    })}
+                    {(s == "failed" || (s == "waiting" && !r.admin_invalid)).then(|| view! { <RetryForm id=r.id.clone()/> })}
                 }.into_any(),
             }}
             <dl class="mt-3 grid grid-cols-[12rem_1fr] gap-y-1 text-sm">
@@ -86,6 +93,13 @@ fn RequestView(r: RequestDetail) -> impl IntoView {
                 })}
             </dl>
         </Card>
+        {(!r.stage_history.is_empty()).then(|| view! {
+            <Card title="Stage history">
+                <ol class="list-decimal pl-6 text-sm" data-testid="stage-history">
+                    {r.stage_history.iter().map(|(stage, at)| view! { <li>{stage.clone()} " · " {at.clone()}</li> }).collect_view()}
+                </ol>
+            </Card>
+        })}
         <Card title="Interviews">
             {if r.interviews.is_empty() {
                 view! { <p>"No interviews scheduled in the ATS yet."</p> }.into_any()
@@ -107,4 +121,47 @@ fn RequestView(r: RequestDetail) -> impl IntoView {
             }}
         </Card>
     }
+}
+
+/// The guarded retry: a POST (CSRF-checked), a confirmation when JavaScript runs, and the
+/// server re-queues only a failed or waiting push.
+#[component]
+fn RetryForm(id: String) -> impl IntoView {
+    let retry = ServerAction::<RetryPush>::new();
+    view! {
+        <ActionForm action=retry attr:class="mt-2">
+            <input type="hidden" name="request_id" value=id/>
+            <button type="submit" class=BUTTON data-testid="retry-push"
+                on:click=|ev| {
+                    if !confirm("Send this candidate to the ATS again now?") {
+                        ev.prevent_default();
+                    }
+                }>
+                "Retry now"
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Asks the browser for a confirmation (always yes during server rendering).
+fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys_confirm(question)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn web_sys_confirm(question: &str) -> bool {
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen::prelude::wasm_bindgen(js_namespace = window, js_name = confirm)]
+        fn js_confirm(message: &str) -> bool;
+    }
+    js_confirm(question)
 }

@@ -24,6 +24,7 @@ pub const SESSION_DAYS: i64 = 7;
 pub struct TenantMember {
     tenant_id: i64,
     login_id: i64,
+    zone: chrono_tz::Tz,
 }
 
 impl TenantMember {
@@ -35,6 +36,11 @@ impl TenantMember {
     /// Who is acting.
     pub fn login_id(&self) -> i64 {
         self.login_id
+    }
+
+    /// The time zone this person reads times in (UTC until one is saved).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
     }
 }
 
@@ -85,6 +91,12 @@ impl Session {
             (Role::Admin | Role::Member, Some(tenant_id)) => Some(TenantMember {
                 tenant_id,
                 login_id: self.login.login_id,
+                zone: self
+                    .login
+                    .time_zone
+                    .as_deref()
+                    .and_then(super::settings::parse_zone)
+                    .unwrap_or(chrono_tz::UTC),
             }),
             _ => None,
         }
@@ -133,7 +145,14 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks credentials and opens a session; returns the session token for the cookie.
-pub async fn sign_in(db: &Db, email: &str, password: &str) -> anyhow::Result<Option<String>> {
+/// On a first sign-in, `browser_zone` (the browser's IANA zone, when JavaScript sent it)
+/// becomes the login's time zone.
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password: &str,
+    browser_zone: Option<&str>,
+) -> anyhow::Result<Option<String>> {
     let login = db.login_by_email(email).await?;
     let ok = match &login {
         Some(l) => verify_password(password, &l.password_hash),
@@ -149,6 +168,9 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> anyhow::Result<Opt
     let expires = super::repo::now() + Duration::days(SESSION_DAYS);
     db.insert_session(&hash_token(&token), login.id, expires)
         .await?;
+    if let Some(zone) = browser_zone.and_then(super::settings::parse_zone) {
+        db.set_time_zone(login.id, zone.name(), true).await?;
+    }
     Ok(Some(token))
 }
 

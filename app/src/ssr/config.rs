@@ -36,6 +36,11 @@ pub struct Config {
     pub workers: bool,
     /// How often every connected tenant is synced as a safety net.
     pub sync_interval: std::time::Duration,
+    /// How long a worker owns a push before another may take it over; renewed while it runs.
+    pub push_lease: std::time::Duration,
+    /// Seed the demo company on an empty database (`ATSB_SEED_DEMO`; on by default only with
+    /// the embedded sandbox, e.g. for staging against a standalone sandbox).
+    pub seed_demo: bool,
 }
 
 impl fmt::Debug for Config {
@@ -54,6 +59,8 @@ impl fmt::Debug for Config {
             .field("marketplace_token", &"[redacted]")
             .field("workers", &self.workers)
             .field("sync_interval", &self.sync_interval)
+            .field("push_lease", &self.push_lease)
+            .field("seed_demo", &self.seed_demo)
             .finish()
     }
 }
@@ -148,6 +155,15 @@ impl Config {
             link_script_url,
             marketplace_token,
             workers: get("ATSB_WORKERS").map(|v| v != "0").unwrap_or(true),
+            push_lease: std::time::Duration::from_secs(match get("ATSB_PUSH_LEASE_SECS") {
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .context("ATSB_PUSH_LEASE_SECS must be a positive number of seconds")?,
+                None => 60,
+            }),
+            seed_demo: get("ATSB_SEED_DEMO").map(|v| v != "0").unwrap_or(sandbox),
             sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
                 Some(v) => v
                     .parse()

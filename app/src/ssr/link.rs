@@ -95,6 +95,9 @@ pub async fn complete_link(
         )
         .await?;
     tracing::info!(tenant = admin.tenant_id(), integration = %integration_name, "ATS connected");
+    // Writes that waited for a (re)link resume now.
+    state.db.requeue_waiting_pushes(admin.tenant_id()).await?;
+    state.push_wake.notify_one();
     super::sync::spawn_sync(state.clone(), admin.tenant_id());
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! The marketplace's JSON API for its other services (bearer token `ATSB_MARKETPLACE_TOKEN`):
-//! read an interview request, and record the candidate's accept or decline.
+//! read an interview request, record the candidate's accept or decline, and erase a candidate.
 
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
     Json, Router,
 };
 use serde_json::{json, Value};
@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/interview-requests/{id}", get(show))
         .route("/interview-requests/{id}/accept", post(accept))
         .route("/interview-requests/{id}/decline", post(decline))
+        .route("/candidates/{id}", delete(erase))
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -106,6 +107,41 @@ async fn answer(
     }
 }
 
+/// Erases a candidate (by public id or e-mail address): their data here and their queued pushes.
+async fn erase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if !authorised(&state, &headers) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid bearer token is required.",
+        );
+    }
+    match state.db.erase_candidate(&id).await {
+        Ok(Some(e)) => {
+            tracing::info!(candidate = %e.candidate_id, requests = e.requests_removed, pushes = e.pushes_cancelled, "candidate erased");
+            Json(json!({
+                "candidate_id": e.candidate_id,
+                "requests_removed": e.requests_removed,
+                "pushes_cancelled": e.pushes_cancelled,
+            }))
+            .into_response()
+        }
+        Ok(None) => error(StatusCode::NOT_FOUND, "not_found", "No such candidate."),
+        Err(e) => {
+            tracing::error!("erasing a candidate: {e}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side.",
+            )
+        }
+    }
+}
+
 async fn respond_with(state: &AppState, id: &str, status: StatusCode) -> Response {
     match request_json(state, id).await {
         Ok(Some(body)) => (status, Json(body)).into_response(),
@@ -143,6 +179,8 @@ async fn request_json(state: &AppState, id: &str) -> anyhow::Result<Option<Value
             "message": r.push_error,
             "attempts": r.push_attempts,
             "correlation_id": r.push_correlation_id,
+            "http_status": r.push_error_status,
+            "problem_type": r.push_error_problem,
         })),
         "ats": {
             "candidate_id": r.ats_candidate_id,

@@ -1,4 +1,7 @@
-//! Mapping ATS stage names to marketplace statuses, and when a request is closed.
+//! Mapping ATS stage names to marketplace statuses (a tenant's own mapping, else defaults by
+//! name), and when a request is closed.
+
+use std::collections::HashMap;
 
 /// The marketplace's view of where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +14,31 @@ pub enum MarketplaceStatus {
 }
 
 impl MarketplaceStatus {
+    /// Every status, in pipeline order.
+    pub const ALL: [MarketplaceStatus; 5] = [
+        MarketplaceStatus::InReview,
+        MarketplaceStatus::Interviewing,
+        MarketplaceStatus::Offer,
+        MarketplaceStatus::Hired,
+        MarketplaceStatus::Rejected,
+    ];
+
+    /// The stored form.
+    pub fn key(self) -> &'static str {
+        match self {
+            MarketplaceStatus::InReview => "in_review",
+            MarketplaceStatus::Interviewing => "interviewing",
+            MarketplaceStatus::Offer => "offer",
+            MarketplaceStatus::Hired => "hired",
+            MarketplaceStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn from_key(key: &str) -> Option<MarketplaceStatus> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MarketplaceStatus::InReview => "in review",
@@ -47,6 +75,25 @@ pub fn default_status(stage_name: &str) -> MarketplaceStatus {
     }
 }
 
+/// How a stage name is keyed in a mapping: stages with the same name map alike.
+pub fn stage_key(stage_name: &str) -> String {
+    stage_name.trim().to_lowercase()
+}
+
+/// A tenant's mapping: their choices by stage key, defaults for the rest.
+#[derive(Debug, Clone, Default)]
+pub struct StageMapping(pub HashMap<String, MarketplaceStatus>);
+
+impl StageMapping {
+    /// The status of an ATS stage name.
+    pub fn status(&self, stage_name: &str) -> MarketplaceStatus {
+        self.0
+            .get(&stage_key(stage_name))
+            .copied()
+            .unwrap_or_else(|| default_status(stage_name))
+    }
+}
+
 /// Whether the request closes: rejection in the ATS wins, then a stage mapped to hired.
 pub fn closed_as(rejected: bool, status: Option<MarketplaceStatus>) -> Option<&'static str> {
     match (rejected, status) {
@@ -76,6 +123,19 @@ mod tests {
         );
         assert_eq!(default_status("Offer"), MarketplaceStatus::Offer);
         assert_eq!(default_status("Hired"), MarketplaceStatus::Hired);
+    }
+
+    #[test]
+    fn a_tenants_choice_overrides_the_default_whatever_the_case_of_the_name() {
+        let mut m = StageMapping::default();
+        assert_eq!(m.status("Final Round"), MarketplaceStatus::InReview);
+        m.0.insert(stage_key(" final round "), MarketplaceStatus::Interviewing);
+        assert_eq!(m.status("Final Round"), MarketplaceStatus::Interviewing);
+        assert_eq!(m.status("Offer"), MarketplaceStatus::Offer);
+        for s in MarketplaceStatus::ALL {
+            assert_eq!(MarketplaceStatus::from_key(s.key()), Some(s));
+        }
+        assert_eq!(MarketplaceStatus::from_key("bogus"), None);
     }
 
     #[test]

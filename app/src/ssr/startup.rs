@@ -51,7 +51,7 @@ pub async fn build_state(
             )
         }
     };
-    if config.is_sandbox() && seed::seed_demo(&db).await? {
+    if config.seed_demo && seed::seed_demo(&db).await? {
         tracing::info!("seeded the demo company");
     }
     Ok(AppState {

@@ -16,7 +16,7 @@ use super::{
         requests::{ApplicationProgress, InterviewRow},
     },
     retry,
-    stages::{closed_as, default_status},
+    stages::closed_as,
     state::AppState,
 };
 
@@ -211,7 +211,8 @@ async fn read_application(
         merge::types::Ref::Object(o) => o.name.clone().unwrap_or_else(|| "Rejected".into()),
         merge::types::Ref::Id(_) => "Rejected".into(),
     });
-    let status = stage_name.as_deref().map(default_status);
+    let mapping = state.db.stage_mapping(tenant_id).await?;
+    let status = stage_name.as_deref().map(|n| mapping.status(n));
     let closed = closed_as(app.rejected_at.is_some(), status);
 
     let mut q = ListQuery::default();

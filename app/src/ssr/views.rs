@@ -1,11 +1,11 @@
 //! Read models for the pages: rows from the repositories turned into the wire types of `api`.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use super::{
     auth::{TenantAdmin, TenantMember},
     repo::{ats::AtsUserRow, marketplace::PositionRow, requests::RequestRow},
-    stages::default_status,
     state::AppState,
     sync::display_name,
 };
@@ -21,9 +21,25 @@ use crate::{
     error::AppError,
 };
 
-/// How times are shown (UTC until per-login time zones land).
-pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// How times are shown: in the reader's zone, with the zone's abbreviation (e.g. SAST).
+pub fn fmt_time(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+/// A start–end range on one line; the end shows only its time when on the same day.
+fn fmt_range(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+    let (s, e) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    if s.date_naive() == e.date_naive() {
+        format!("{} – {}", s.format("%Y-%m-%d %H:%M"), e.format("%H:%M %Z"))
+    } else {
+        format!(
+            "{} – {}",
+            s.format("%Y-%m-%d %H:%M"),
+            e.format("%Y-%m-%d %H:%M %Z")
+        )
+    }
 }
 
 fn ats_user(u: &AtsUserRow) -> AtsUser {
@@ -51,9 +67,10 @@ pub async fn integration(
             .as_ref()
             .and_then(|id| users.iter().find(|u| &u.merge_id == id))
             .map(ats_user),
+        admin_problem: c.admin_problem,
         integration: c.integration_name,
         status: c.status,
-        linked_at: fmt_time(c.linked_at),
+        linked_at: fmt_time(c.linked_at, member.zone()),
         requires_admin: c.requires_remote_user_id,
     });
     let (latest, ok) = state.db.sync_runs(t).await?;
@@ -66,8 +83,10 @@ pub async fn integration(
         jobs: r.jobs,
         stages: r.stages,
         applications: r.applications,
-        started_at: fmt_time(r.started_at),
-        last_success: ok.and_then(|o| o.finished_at).map(fmt_time),
+        started_at: fmt_time(r.started_at, member.zone()),
+        last_success: ok
+            .and_then(|o| o.finished_at)
+            .map(|t| fmt_time(t, member.zone())),
     });
     let c = state.db.ats_counts(t).await?;
     let link_script_url = state
@@ -155,7 +174,7 @@ pub async fn positions(
     })
 }
 
-fn summary(r: &RequestRow) -> RequestSummary {
+fn summary(r: &RequestRow, zone: Tz) -> RequestSummary {
     RequestSummary {
         id: r.public_id.clone(),
         candidate: r.candidate_name.clone(),
@@ -163,7 +182,7 @@ fn summary(r: &RequestRow) -> RequestSummary {
         state: r.state.clone(),
         push: r.push_state.clone(),
         stage: r.current_stage_name.clone(),
-        created_at: fmt_time(r.created_at),
+        created_at: fmt_time(r.created_at, zone),
     }
 }
 
@@ -171,7 +190,13 @@ fn summary(r: &RequestRow) -> RequestSummary {
 pub async fn requests(state: &AppState, member: &TenantMember) -> Result<Requests, AppError> {
     let t = member.tenant_id();
     Ok(Requests {
-        requests: state.db.requests(t).await?.iter().map(summary).collect(),
+        requests: state
+            .db
+            .requests(t)
+            .await?
+            .iter()
+            .map(|r| summary(r, member.zone()))
+            .collect(),
         positions: state
             .db
             .positions(t)
@@ -205,6 +230,8 @@ pub async fn request(
         .await?
         .ok_or(AppError::NotFound)?;
     let interviews = state.db.interviews(member.tenant_id(), r.id).await?;
+    let mapping = state.db.stage_mapping(member.tenant_id()).await?;
+    let zone = member.zone();
     Ok(RequestDetail {
         id: r.public_id.clone(),
         candidate_id: r.candidate_public_id.clone(),
@@ -215,6 +242,17 @@ pub async fn request(
         message: r.message.clone(),
         push_state: r.push_state.clone(),
         push_message: r.push_error.clone(),
+        push_error_code: match (r.push_error_status, &r.push_error_problem) {
+            (Some(st), Some(pr)) => Some(format!("HTTP {st} · {pr}")),
+            (Some(st), None) => Some(format!("HTTP {st}")),
+            (None, Some(pr)) => Some(pr.clone()),
+            (None, None) => None,
+        }
+        .filter(|_| r.push_state.as_deref() != Some("done")),
+        admin_invalid: r.push_state.as_deref() == Some("waiting")
+            && r.push_error
+                .as_deref()
+                .is_some_and(|m| m.starts_with(super::push::ADMIN_INVALID)),
         correlation_id: r.push_correlation_id.clone(),
         ats_candidate_id: r.ats_candidate_id.clone(),
         ats_application_id: r.ats_application_id.clone(),
@@ -222,16 +260,23 @@ pub async fn request(
         marketplace_status: r
             .current_stage_name
             .as_deref()
-            .map(|s| default_status(s).label().to_string()),
+            .map(|s| mapping.status(s).label().to_string()),
         stage: r.current_stage_name.clone(),
         reject_reason: r.reject_reason.clone(),
-        outcome_at: r.outcome_at.map(fmt_time),
+        outcome_at: r.outcome_at.map(|t| fmt_time(t, zone)),
+        stage_history: state
+            .db
+            .stage_history(member.tenant_id(), r.id)
+            .await?
+            .into_iter()
+            .map(|(name, at)| (name.unwrap_or_else(|| "—".into()), fmt_time(at, zone)))
+            .collect(),
         interviews: interviews
             .into_iter()
             .map(|i| Interview {
                 when: match (i.start_at, i.end_at) {
-                    (Some(s), Some(e)) => format!("{} – {}", fmt_time(s), e.format("%H:%M UTC")),
-                    (Some(s), None) => fmt_time(s),
+                    (Some(s), Some(e)) => fmt_range(s, e, zone),
+                    (Some(s), None) => fmt_time(s, zone),
                     _ => "time not set".into(),
                 },
                 location: i.location,
@@ -300,7 +345,7 @@ pub async fn mailbox(state: &AppState) -> Result<Vec<Mail>, AppError> {
             subject: m.subject,
             body: m.body,
             link: m.link,
-            at: fmt_time(m.created_at),
+            at: fmt_time(m.created_at, chrono_tz::UTC),
         })
         .collect())
 }

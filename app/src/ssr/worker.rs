@@ -14,15 +14,18 @@ pub fn start(state: AppState, sync_every: Duration, shutdown: watch::Receiver<bo
 }
 
 async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let lease = chrono::Duration::from_std(state.config.push_lease)
+        .unwrap_or(chrono::Duration::seconds(60));
     loop {
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            match state.db.claim_push(push::LEASE).await {
+            match state.db.claim_push(lease).await {
                 Ok(Some(job)) => {
-                    if let Err(e) = push::run(&state, job).await {
-                        tracing::error!(push = job.id, "recording a push outcome failed: {e:#}");
+                    let id = job.id;
+                    if let Err(e) = run_leased(&state, job, lease).await {
+                        tracing::error!(push = id, "recording a push outcome failed: {e:#}");
                     }
                 }
                 Ok(None) => break,
@@ -36,6 +39,29 @@ async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ = state.push_wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
             _ = shutdown.changed() => {}
+        }
+    }
+}
+
+/// Runs a claimed push, renewing its lease every third of the lease while it runs, so a live
+/// worker keeps it and a dead one loses it soon.
+async fn run_leased(
+    state: &AppState,
+    job: super::repo::push_jobs::PushJob,
+    lease: chrono::Duration,
+) -> anyhow::Result<()> {
+    let id = job.id;
+    let run = push::run(state, job);
+    tokio::pin!(run);
+    let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(20));
+    loop {
+        tokio::select! {
+            result = &mut run => return result,
+            _ = tokio::time::sleep(every) => {
+                if let Err(e) = state.db.renew_push_lease(id, lease).await {
+                    tracing::warn!(push = id, "renewing a push lease failed: {e}");
+                }
+            }
         }
     }
 }

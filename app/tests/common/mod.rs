@@ -30,6 +30,11 @@ pub async fn sqlite() -> Db {
 /// A fresh, migrated PostgreSQL database (a new database per call on the test server).
 /// Panics — never skips silently — when the server is unreachable.
 pub async fn postgres() -> Db {
+    Db::connect(&postgres_url().await).await.expect("postgres")
+}
+
+/// The URL of a new, empty database on the test server.
+pub async fn postgres_url() -> String {
     use sqlx::Connection;
     let base = pg_url();
     let name = format!("atsb_test_{}", uuid().replace('-', ""));
@@ -44,7 +49,7 @@ pub async fn postgres() -> Db {
         .expect("create database");
     let mut url = url::Url::parse(&base).expect("ATSB_TEST_PG_URL is a URL");
     url.set_path(&name);
-    Db::connect(url.as_str()).await.expect("postgres")
+    url.to_string()
 }
 
 /// Both backends, unless PostgreSQL is explicitly skipped.

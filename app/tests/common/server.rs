@@ -1,32 +1,54 @@
-//! A running ATS Bridge on port 0 with the embedded sandbox and a fresh SQLite database,
-//! driven over real HTTP like a browser would (cookies, form posts to server functions).
+//! A running ATS Bridge driven over real HTTP like a browser would (cookies, form posts to
+//! server functions): in this process with the embedded sandbox ([`spawn_app`]), or as the real
+//! server binary talking to a sandbox in this process ([`ServerProcess`]).
 
-use std::time::Duration;
+use std::{process::Stdio, time::Duration};
 
 use app::ssr::{config::Config, startup, state::AppState};
 use leptos::prelude::LeptosOptions;
-use reqwest::{header, StatusCode};
+use merge::sandbox::{Sandbox, SandboxConfig};
+use reqwest::{header, Method, StatusCode};
 use serde_json::Value;
-use tokio::sync::watch;
+use tokio::{io::AsyncBufReadExt, sync::watch};
 
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
-    pub state: AppState,
-    _shutdown: watch::Sender<bool>,
+    /// The Merge sandbox the app talks to.
+    pub sandbox: Sandbox,
+    /// Where the sandbox's control API is served.
+    control_base: String,
+    marketplace_token: String,
+    /// The app's state, when it runs in this process.
+    state: Option<AppState>,
+    _shutdown: Option<watch::Sender<bool>>,
 }
 
-/// Starts the app with workers running (push worker, no periodic sync).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// Starts the app with workers running (push worker, no periodic sync) on SQLite.
 pub async fn spawn_app() -> TestApp {
     let dir = std::env::temp_dir().join(format!("atsb-flow-{}", super::uuid()));
     let db = format!("sqlite://{}?mode=rwc", dir.join("atsb.db").display());
+    spawn_app_on(&db, &dir).await
+}
+
+/// Starts the app on the given database URL, with its generated secrets under `dir`.
+pub async fn spawn_app_on(db: &str, dir: &std::path::Path) -> TestApp {
     let cfg = Config::from_lookup(
         |k| match k {
-            "ATSB_DATABASE_URL" => Some(db.clone()),
+            "ATSB_DATABASE_URL" => Some(db.to_string()),
             "ATSB_SYNC_INTERVAL_SECS" => Some("3600".into()),
             _ => None,
         },
-        &dir,
+        dir,
     )
     .expect("config");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -36,17 +58,15 @@ pub async fn spawn_app() -> TestApp {
     let state = startup::build_state(cfg, options).await.expect("state");
     let (tx, rx) = watch::channel(false);
     tokio::spawn(startup::serve(state.clone(), listener, rx));
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
+    let base = format!("http://{addr}");
     TestApp {
-        base: format!("http://{addr}"),
-        http,
-        state,
-        _shutdown: tx,
+        control_base: base.clone(),
+        base,
+        http: browser(),
+        sandbox: state.sandbox.clone().expect("embedded sandbox"),
+        marketplace_token: state.config.marketplace_token().to_string(),
+        state: Some(state),
+        _shutdown: Some(tx),
     }
 }
 
@@ -66,6 +86,11 @@ async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
 }
 
 impl TestApp {
+    /// The in-process app's state (not available for a server process).
+    pub fn state(&self) -> &AppState {
+        self.state.as_ref().expect("the app runs in this process")
+    }
+
     /// Calls a server function the way the hydrated page does; returns (status, JSON body).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
         let req = self
@@ -84,12 +109,17 @@ impl TestApp {
         send(req).await
     }
 
+    /// The marketplace JSON API's bearer token.
+    pub fn marketplace_token(&self) -> &str {
+        &self.marketplace_token
+    }
+
     /// Calls the marketplace JSON API with its bearer token.
-    pub async fn api(&self, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
+    pub async fn api(&self, method: Method, path: &str) -> (StatusCode, Value) {
         let res = self
             .http
             .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(self.state.config.marketplace_token())
+            .bearer_auth(&self.marketplace_token)
             .send()
             .await
             .unwrap();
@@ -97,11 +127,11 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    /// Calls the embedded sandbox's control API (mounted on our origin).
+    /// Calls the sandbox's control API.
     pub async fn control(&self, path: &str, body: Value) -> Value {
         let res = self
             .http
-            .post(format!("{}/_sandbox{path}", self.base))
+            .post(format!("{}/_sandbox{path}", self.control_base))
             .json(&body)
             .send()
             .await
@@ -146,5 +176,323 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("timed out waiting for {what}");
+    }
+
+    /// Connects the ATS through Merge Link (the sandbox plays the browser's part) and waits for
+    /// the first sync; returns the linked account's id.
+    pub async fn connect(&self, integration: &str) -> String {
+        let (status, token) = self.call("create_link_token", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{token}");
+        let public = self
+            .sandbox
+            .complete_link(token.as_str().unwrap(), integration)
+            .expect("link");
+        let (status, body) = self
+            .call("complete_link", &[("public_token", &public)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let integration = self
+            .eventually("the first sync", || async {
+                let (_, i) = self.get_fn("integration", &[]).await;
+                (i["sync"]["running"] == false && i["sync"]["last_success"].is_string())
+                    .then_some(i)
+            })
+            .await;
+        assert!(
+            integration["counts"][0].as_i64().unwrap() > 0,
+            "users synced: {integration}"
+        );
+        assert!(
+            integration["counts"][1].as_i64().unwrap() > 0,
+            "jobs synced"
+        );
+        let accounts = self
+            .http
+            .get(format!("{}/_sandbox/accounts", self.control_base))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        let list = accounts
+            .as_array()
+            .cloned()
+            .or_else(|| accounts["accounts"].as_array().cloned())
+            .expect("accounts list");
+        list.last().unwrap()["id"].as_str().unwrap().to_string()
+    }
+
+    /// Chooses the ATS's first SUPER_ADMIN as verification admin; returns their Merge id.
+    pub async fn choose_super_admin(&self) -> String {
+        let (_, integration) = self.get_fn("integration", &[]).await;
+        let admin = integration["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["role"] == "SUPER_ADMIN")
+            .expect("a super admin")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call("set_verification_admin", &[("user_id", &admin)])
+            .await;
+        admin
+    }
+
+    /// The n-th (from 0) open, live ATS job: (Merge id, name).
+    pub async fn open_job(&self, n: usize) -> (String, String) {
+        let (_, p) = self.get_fn("positions", &[("search", "")]).await;
+        let job = p["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| j["status"] == "OPEN" && j["deleted"] == false)
+            .nth(n)
+            .expect("an open job")
+            .clone();
+        (
+            job["id"].as_str().unwrap().into(),
+            job["name"].as_str().unwrap().into(),
+        )
+    }
+
+    /// Imports an ATS job as a position; returns the position's id.
+    pub async fn import_job(&self, job_id: &str) -> String {
+        self.call("import_job", &[("job_id", job_id)]).await;
+        let (_, p) = self.get_fn("positions", &[("search", "")]).await;
+        p["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["job"]["id"] == job_id)
+            .expect("imported")["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Sends a request for `position_id` to the named marketplace candidate (or the first one);
+    /// returns the new request's id.
+    pub async fn send_request(
+        &self,
+        position_id: &str,
+        candidate: Option<&str>,
+        message: &str,
+    ) -> String {
+        let (_, r) = self.get_fn("requests", &[]).await;
+        let candidates = r["candidates"].as_array().unwrap();
+        let chosen = match candidate {
+            Some(name) => candidates
+                .iter()
+                .find(|c| c["name"] == name)
+                .expect("a seeded candidate"),
+            None => &candidates[0],
+        };
+        let fields = [
+            ("position_id", position_id),
+            ("candidate_id", chosen["id"].as_str().unwrap()),
+            ("message", message),
+        ];
+        self.call("send_request", &fields).await;
+        let (_, r) = self.get_fn("requests", &[]).await;
+        r["requests"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// The marketplace API's view of a request.
+    pub async fn request_json(&self, id: &str) -> Value {
+        let (status, body) = self
+            .api(Method::GET, &format!("/interview-requests/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// The candidate accepts (through the marketplace API).
+    pub async fn accept(&self, request_id: &str) {
+        let (status, body) = self
+            .api(
+                Method::POST,
+                &format!("/interview-requests/{request_id}/accept"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Waits until the request's push reaches `state`; returns the request.
+    pub async fn push_reaches(&self, request_id: &str, state: &str) -> Value {
+        self.eventually(&format!("the push to be {state}"), || async {
+            let b = self.request_json(request_id).await;
+            (b["push"]["state"] == state).then_some(b)
+        })
+        .await
+    }
+
+    /// How many `model` records (Candidate, Application, Attachment) the account's write log
+    /// holds: what actually exists in the ATS, including writes whose answer was lost.
+    pub fn written(&self, account: &str, model: &str) -> usize {
+        self.writes(account)
+            .iter()
+            .filter(|w| w["model"] == model)
+            .count()
+    }
+
+    /// The sandbox's write log for an account, as JSON.
+    pub fn writes(&self, account: &str) -> Vec<Value> {
+        let w = self.sandbox.writes(account).expect("the account exists");
+        serde_json::to_value(w)
+            .unwrap()
+            .as_array()
+            .cloned()
+            .unwrap()
+    }
+}
+
+/// The real server binary, against a sandbox in this process and a database of the test's.
+pub struct ServerProcess {
+    bin: std::path::PathBuf,
+    env: Vec<(String, String)>,
+    sandbox: Sandbox,
+    sandbox_base: String,
+    child: Option<tokio::process::Child>,
+    /// Everything the server printed (stdout and stderr), for assertions on the logs.
+    pub output: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl ServerProcess {
+    /// Prepares a server on `database_url` talking to a fresh sandbox (not started yet).
+    pub async fn new(bin: &str, database_url: &str) -> ServerProcess {
+        let sandbox = Sandbox::new(SandboxConfig {
+            api_key: "crash-test-key".into(),
+            webhook_key: None,
+            webhook_url: None,
+            requests_per_minute: 10_000,
+        });
+        let (addr, _task) = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let dir = std::env::temp_dir().join(format!("atsb-proc-{}", super::uuid()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // The port is chosen now so the public URL (which the ATS downloads the PDF from) is
+        // known before the server starts.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let key = app::ssr::crypto::secret_token();
+        let env = [
+            ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
+            ("LEPTOS_OUTPUT_NAME", "atsb".into()),
+            ("ATSB_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
+            ("ATSB_DATABASE_URL", database_url.into()),
+            ("ATSB_DATA_DIR", dir.display().to_string()),
+            ("ATSB_SEED_DEMO", "1".into()),
+            // A push held by a killed process is taken over after 2 s.
+            ("ATSB_PUSH_LEASE_SECS", "2".into()),
+            ("ATSB_SYNC_INTERVAL_SECS", "3600".into()),
+            ("MERGE_API_KEY", "crash-test-key".into()),
+            ("MERGE_API_BASE", format!("http://{addr}/api")),
+            ("MERGE_WEBHOOK_KEY", "crash-test-webhook-key".into()),
+            ("ATSB_MARKETPLACE_TOKEN", key),
+            // A fixed test key: base64 of the 32 bytes "crash-test-encryption-key-32byte".
+            (
+                "ATSB_ENCRYPTION_KEY",
+                "Y3Jhc2gtdGVzdC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=".into(),
+            ),
+            ("RUST_LOG", "info".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        ServerProcess {
+            bin: bin.into(),
+            env,
+            sandbox,
+            sandbox_base: format!("http://{addr}"),
+            child: None,
+            output: Default::default(),
+        }
+    }
+
+    /// Starts the binary (with `failpoint` armed, if given) and waits until it serves.
+    pub async fn start(&mut self, failpoint: Option<&str>) -> TestApp {
+        let mut cmd = tokio::process::Command::new(&self.bin);
+        cmd.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env_remove("ATSB_FAILPOINT")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(f) = failpoint {
+            cmd.env("ATSB_FAILPOINT", f);
+        }
+        let mut child = cmd.spawn().expect("the server binary starts");
+        let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<String>(1);
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let out = self.output.clone();
+            let ready = ready_tx.clone();
+            tokio::spawn(async move {
+                let mut lines = tokio::io::BufReader::new(stream).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(url) = line.strip_prefix("ATS Bridge is running on ") {
+                        let _ = ready.send(url.trim().to_string()).await;
+                    }
+                    let mut o = out.lock().unwrap();
+                    o.push_str(&line);
+                    o.push('\n');
+                }
+            });
+        }
+        let base = tokio::time::timeout(Duration::from_secs(60), ready_rx.recv())
+            .await
+            .expect("the server starts within 60 s")
+            .expect("the server prints its address");
+        self.child = Some(child);
+        TestApp {
+            base,
+            http: browser(),
+            sandbox: self.sandbox.clone(),
+            control_base: self.sandbox_base.clone(),
+            marketplace_token: self
+                .env
+                .iter()
+                .find(|(k, _)| k == "ATSB_MARKETPLACE_TOKEN")
+                .unwrap()
+                .1
+                .clone(),
+            state: None,
+            _shutdown: None,
+        }
+    }
+
+    /// Waits for the process to end by itself (a failpoint); returns the signal that ended it.
+    pub async fn killed_by(&mut self) -> Option<i32> {
+        use std::os::unix::process::ExitStatusExt;
+        let child = self.child.as_mut().expect("started");
+        let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+            .await
+            .expect("the failpoint ends the process within 30 s")
+            .unwrap();
+        self.child = None;
+        status.signal()
+    }
+
+    /// Stops the process with SIGTERM and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(20), child.wait()).await;
+            let _ = child.kill().await;
+        }
+    }
+
+    /// The sandbox's control API base URL.
+    pub fn sandbox_base(&self) -> &str {
+        &self.sandbox_base
     }
 }

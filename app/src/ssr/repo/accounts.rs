@@ -55,6 +55,7 @@ pub struct SessionLogin {
     pub email: String,
     pub name: String,
     pub role: String,
+    pub time_zone: Option<String>,
 }
 
 impl Db {
@@ -138,7 +139,7 @@ impl Db {
     pub async fn session_login(&self, token_hash: &str) -> sqlx::Result<Option<SessionLogin>> {
         on_db!(self, |p| {
             sqlx::query_as::<_, SessionLogin>(
-            "SELECT l.id AS login_id, l.tenant_id, t.name AS tenant_name, l.email, l.name, l.role \
+            "SELECT l.id AS login_id, l.tenant_id, t.name AS tenant_name, l.email, l.name, l.role, l.time_zone \
              FROM sessions s JOIN logins l ON l.id = s.login_id LEFT JOIN tenants t ON t.id = l.tenant_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2"
         )
@@ -147,6 +148,28 @@ impl Db {
         .fetch_optional(p)
         .await
         })
+    }
+
+    /// Saves a login's time zone; with `only_if_unset`, keeps one already saved (the browser's
+    /// zone is taken on first sign-in only).
+    pub async fn set_time_zone(
+        &self,
+        login_id: i64,
+        zone: &str,
+        only_if_unset: bool,
+    ) -> sqlx::Result<()> {
+        on_db!(self, |p| sqlx::query(
+            "UPDATE logins SET time_zone = $2, updated_at = $3 \
+             WHERE id = $1 AND (time_zone IS NULL OR $4 = FALSE)"
+        )
+        .bind(login_id)
+        .bind(zone)
+        .bind(now())
+        .bind(only_if_unset)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Ends a session.

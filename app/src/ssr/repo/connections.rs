@@ -19,6 +19,8 @@ pub struct ConnectionRow {
     pub status: String,
     pub requires_remote_user_id: bool,
     pub verification_admin_id: Option<String>,
+    /// Why the ATS refused the chosen verification admin (cleared when another is chosen).
+    pub admin_problem: Option<String>,
     pub linked_at: DateTime<Utc>,
 }
 
@@ -59,7 +61,7 @@ pub struct SyncProgress {
 
 const CONNECTION_COLUMNS: &str =
     "tenant_id, linked_account_id, account_token_enc, integration_name, \
-     integration_slug, status, requires_remote_user_id, verification_admin_id, linked_at";
+     integration_slug, status, requires_remote_user_id, verification_admin_id, admin_problem, linked_at";
 
 impl Db {
     /// The tenant's connection, if any.
@@ -83,6 +85,8 @@ impl Db {
              ON CONFLICT (tenant_id) DO UPDATE SET \
                verification_admin_id = CASE WHEN connections.linked_account_id = excluded.linked_account_id \
                  THEN connections.verification_admin_id ELSE NULL END, \
+               admin_problem = CASE WHEN connections.linked_account_id = excluded.linked_account_id \
+                 THEN connections.admin_problem ELSE NULL END, \
                linked_account_id = excluded.linked_account_id, account_token_enc = excluded.account_token_enc, \
                integration_name = excluded.integration_name, integration_slug = excluded.integration_slug, \
                status = excluded.status, requires_remote_user_id = excluded.requires_remote_user_id, \
@@ -107,7 +111,8 @@ impl Db {
     pub async fn set_verification_admin(&self, tenant_id: i64, user_id: &str) -> sqlx::Result<()> {
         on_db!(self, |p| {
             sqlx::query(
-            "UPDATE connections SET verification_admin_id = $2, updated_at = $3 WHERE tenant_id = $1"
+            "UPDATE connections SET verification_admin_id = $2, admin_problem = NULL, updated_at = $3 \
+             WHERE tenant_id = $1"
         )
         .bind(tenant_id)
         .bind(user_id)
@@ -131,6 +136,35 @@ impl Db {
         .await
         .map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// Records that the ATS refused the chosen verification admin (`problem` says how).
+    pub async fn flag_admin_problem(&self, tenant_id: i64, problem: &str) -> sqlx::Result<()> {
+        on_db!(self, |p| sqlx::query(
+            "UPDATE connections SET admin_problem = $2, updated_at = $3 WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .bind(problem)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Flips the connection to `RELINK_NEEDED`; true only for the call that changed it, so the
+    /// flip (and whatever announces it) happens once however many writes notice.
+    pub async fn flag_relink_needed(&self, tenant_id: i64) -> sqlx::Result<bool> {
+        let changed = on_db!(self, |p| sqlx::query(
+            "UPDATE connections SET status = 'RELINK_NEEDED', updated_at = $2 \
+             WHERE tenant_id = $1 AND status <> 'RELINK_NEEDED'"
+        )
+        .bind(tenant_id)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(changed > 0)
     }
 
     /// Every tenant with a connection (for the periodic sync).

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::now;
-use crate::{on_db, ssr::db::Db};
+use crate::{
+    on_db,
+    ssr::db::{BeginWrite, Db},
+};
 
 /// A marketplace candidate; `profile_json` holds a `profile_pdf::Profile`.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -213,4 +216,77 @@ impl Db {
         .await
         })
     }
+
+    /// Erases a marketplace candidate (by public id or e-mail address): their profile, their
+    /// interview requests with what synced back, their queued pushes and their demo mail, in
+    /// one transaction, leaving a record of the erasure without personal data. None when no
+    /// such candidate exists.
+    pub async fn erase_candidate(&self, id_or_email: &str) -> sqlx::Result<Option<Erasure>> {
+        let t = now();
+        on_db!(self, |p| {
+            let mut tx = p.begin_write().await?;
+            let found: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT id, public_id, email FROM candidates WHERE public_id = $1 OR LOWER(email) = LOWER($1)",
+            )
+            .bind(id_or_email.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((cid, public_id, email)) = found else {
+                return Ok(None);
+            };
+            let requests = "SELECT id FROM interview_requests WHERE candidate_id = $1";
+            let pushes_cancelled: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM push_jobs WHERE state <> 'done' AND request_id IN ({requests})"
+            ))
+            .bind(cid)
+            .fetch_one(&mut *tx)
+            .await?;
+            for table in ["interviews", "stage_history", "push_jobs"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE request_id IN ({requests})"
+                ))
+                .bind(cid)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let requests_removed =
+                sqlx::query("DELETE FROM interview_requests WHERE candidate_id = $1")
+                    .bind(cid)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as i64;
+            sqlx::query("DELETE FROM mailbox WHERE LOWER(to_email) = LOWER($1)")
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM candidates WHERE id = $1")
+                .bind(cid)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO erasures (candidate_public_id, requests_removed, pushes_cancelled, erased_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&public_id)
+            .bind(requests_removed)
+            .bind(pushes_cancelled)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some(Erasure {
+                candidate_id: public_id,
+                requests_removed,
+                pushes_cancelled,
+            }))
+        })
+    }
+}
+
+/// What erasing a candidate removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erasure {
+    pub candidate_id: String,
+    pub requests_removed: i64,
+    pub pushes_cancelled: i64,
 }

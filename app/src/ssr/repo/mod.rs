@@ -7,6 +7,7 @@ pub mod connections;
 pub mod marketplace;
 pub mod push_jobs;
 pub mod requests;
+pub mod stage_mappings;
 pub mod webhooks;
 
 use chrono::{DateTime, Utc};

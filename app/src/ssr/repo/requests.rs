@@ -37,6 +37,8 @@ pub struct RequestRow {
     pub push_error: Option<String>,
     pub push_attempts: Option<i64>,
     pub push_correlation_id: Option<String>,
+    pub push_error_status: Option<i64>,
+    pub push_error_problem: Option<String>,
 }
 
 /// An interview of a marketplace application, as stored.
@@ -81,7 +83,8 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.public_id, r.tenant_id, r.state, r.
      c.id AS candidate_id, c.public_id AS candidate_public_id, c.full_name AS candidate_name, c.email AS candidate_email, \
      r.ats_candidate_id, r.ats_application_id, r.ats_attachment_id, r.current_stage_id, r.current_stage_name, \
      r.reject_reason, r.outcome_at, r.accepted_at, r.created_at, \
-     j.state AS push_state, j.last_error AS push_error, j.attempts AS push_attempts, j.correlation_id AS push_correlation_id \
+     j.state AS push_state, j.last_error AS push_error, j.attempts AS push_attempts, j.correlation_id AS push_correlation_id, \
+     j.error_status AS push_error_status, j.error_problem AS push_error_problem \
      FROM interview_requests r JOIN positions p ON p.id = r.position_id JOIN candidates c ON c.id = r.candidate_id \
      LEFT JOIN push_jobs j ON j.request_id = r.id";
 
@@ -277,6 +280,33 @@ impl Db {
         let t = now();
         on_db!(self, |p| {
             let mut tx = p.begin_write().await?;
+            let current: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT current_stage_id FROM interview_requests WHERE id = $1 AND tenant_id = $2 AND state = 'accepted'",
+            )
+            .bind(request_id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(current) = current else {
+                // Closed (or gone): closed requests are not updated any more.
+                return tx.commit().await;
+            };
+            if let Some(stage) = pr
+                .stage_id
+                .as_ref()
+                .filter(|s| current.as_ref() != Some(*s))
+            {
+                sqlx::query(
+                    "INSERT INTO stage_history (tenant_id, request_id, stage_id, stage_name, seen_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(tenant_id)
+                .bind(request_id)
+                .bind(stage)
+                .bind(&pr.stage_name)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
                 "UPDATE interview_requests SET current_stage_id = $2, current_stage_name = $3, reject_reason = $4, \
                    state = COALESCE($5, state), outcome_at = CASE WHEN $5 IS NULL THEN outcome_at ELSE $6 END, updated_at = $6 \
@@ -315,7 +345,41 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
+            // The list is complete (deleted ones included): an interview missing from it was
+            // removed in the ATS, so it disappears here too.
+            let kept: Vec<&str> = pr.interviews.iter().map(|i| i.merge_id.as_str()).collect();
+            let stored: Vec<String> = sqlx::query_scalar(
+                "SELECT merge_id FROM interviews WHERE tenant_id = $1 AND request_id = $2",
+            )
+            .bind(tenant_id)
+            .bind(request_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for gone in stored.iter().filter(|m| !kept.contains(&m.as_str())) {
+                sqlx::query("DELETE FROM interviews WHERE tenant_id = $1 AND merge_id = $2")
+                    .bind(tenant_id)
+                    .bind(gone)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await
+        })
+    }
+
+    /// The stages a request's application went through, oldest first: (name, when).
+    pub async fn stage_history(
+        &self,
+        tenant_id: i64,
+        request_id: i64,
+    ) -> sqlx::Result<Vec<(Option<String>, DateTime<Utc>)>> {
+        on_db!(self, |p| {
+            sqlx::query_as(
+            "SELECT stage_name, seen_at FROM stage_history WHERE tenant_id = $1 AND request_id = $2 ORDER BY id LIMIT 200"
+        )
+        .bind(tenant_id)
+        .bind(request_id)
+        .fetch_all(p)
+        .await
         })
     }
 
