@@ -17,7 +17,7 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   reporter: 'list',
-  use: { baseURL: process.env.BASE_URL, browserName: 'chromium', headless: true, launchOptions },
+  use: { baseURL: process.env.BASE_URL, browserName: 'chromium', headless: true, timezoneId: 'UTC', launchOptions },
   projects: [
     { name: 'hydrated', use: { javaScriptEnabled: true } },
     { name: 'no-js', testIgnore: /\.hydrate\.spec\.ts$/, use: { javaScriptEnabled: false } },

@@ -7,7 +7,7 @@
 mod common;
 
 use app::ssr::push::ADMIN_INVALID;
-use common::server::{spawn_app, spawn_app_on, TestApp};
+use common::server::{spawn_app_on, Backend, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -32,9 +32,8 @@ async fn other_users(app: &TestApp, except: &[&str]) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn an_invalid_verification_admin_stops_writes_until_another_is_picked() {
-    let app = spawn_app().await;
+async fn an_invalid_verification_admin_stops_writes_until_another_is_picked(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "lever").await;
     let first = app.choose_super_admin().await;
     let (job2, _) = app.open_job(1).await;
@@ -101,9 +100,8 @@ async fn an_invalid_verification_admin_stops_writes_until_another_is_picked() {
     }
 }
 
-#[tokio::test]
-async fn relink_needed_flips_the_status_once_and_queues_writes_until_relinked() {
-    let app = spawn_app().await;
+async fn relink_needed_flips_the_status_once_and_queues_writes_until_relinked(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "workable").await;
     let (job2, _) = app.open_job(1).await;
     let position2 = app.import_job(&job2).await;
@@ -160,9 +158,8 @@ async fn relink_needed_flips_the_status_once_and_queues_writes_until_relinked() 
     assert_eq!(app.written(&account, "Application"), 2);
 }
 
-#[tokio::test]
-async fn writes_that_succeeded_but_timed_out_are_not_repeated() {
-    let app = spawn_app().await;
+async fn writes_that_succeeded_but_timed_out_are_not_repeated(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "workable").await;
     for model in ["candidates", "applications", "attachments"] {
         app.control(
@@ -196,10 +193,11 @@ async fn writes_that_succeeded_but_timed_out_are_not_repeated() {
     assert_eq!(done["ats"]["attachment_id"], written_attachment["id"]);
 }
 
-#[tokio::test]
-async fn an_existing_ats_candidate_is_reused_and_one_person_gets_one_candidate_for_two_positions() {
+async fn an_existing_ats_candidate_is_reused_and_one_person_gets_one_candidate_for_two_positions(
+    backend: Backend,
+) {
     for integration in ["workable", "greenhouse"] {
-        let app = spawn_app().await;
+        let app = backend.spawn().await;
         let (account, position) = ready(&app, integration).await;
         if integration == "greenhouse" {
             app.choose_super_admin().await;
@@ -245,9 +243,8 @@ async fn an_existing_ats_candidate_is_reused_and_one_person_gets_one_candidate_f
     }
 }
 
-#[tokio::test]
-async fn the_single_call_flow_creates_candidate_and_application_in_one_write() {
-    let app = spawn_app().await;
+async fn the_single_call_flow_creates_candidate_and_application_in_one_write(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "greenhouse").await;
     app.choose_super_admin().await;
     let request = app.send_request(&position, None, "").await;
@@ -271,9 +268,8 @@ async fn the_single_call_flow_creates_candidate_and_application_in_one_write() {
     );
 }
 
-#[tokio::test]
-async fn an_error_with_an_empty_body_still_says_what_happened_and_retry_fixes_it() {
-    let app = spawn_app().await;
+async fn an_error_with_an_empty_body_still_says_what_happened_and_retry_fixes_it(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "workable").await;
     app.control(
         "/faults",
@@ -315,9 +311,8 @@ async fn an_error_with_an_empty_body_still_says_what_happened_and_retry_fixes_it
     assert_eq!(app.written(&account, "Candidate"), 1);
 }
 
-#[tokio::test]
-async fn erasing_a_candidate_removes_their_data_and_cancels_their_queued_push() {
-    let app = spawn_app().await;
+async fn erasing_a_candidate_removes_their_data_and_cancels_their_queued_push(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "greenhouse").await;
     // No verification admin yet: the push waits in the queue.
     let request = app.send_request(&position, None, "").await;
@@ -415,9 +410,8 @@ async fn foreign_candidates_are_never_stored_and_scorecards_and_offers_never_rea
     }
 }
 
-#[tokio::test]
-async fn the_stage_mapping_decides_the_status_and_closes_requests() {
-    let app = spawn_app().await;
+async fn the_stage_mapping_decides_the_status_and_closes_requests(backend: Backend) {
+    let app = backend.spawn().await;
     let (account, position) = ready(&app, "workable").await;
     let request = app.send_request(&position, None, "").await;
     app.accept(&request).await;
@@ -477,11 +471,19 @@ async fn the_stage_mapping_decides_the_status_and_closes_requests() {
         })
         .await;
     assert_eq!(closed["outcome"]["result"], "hired");
+    let (_, page) = app.get_fn("request", &[("id", &request)]).await;
+    let history: Vec<&str> = page["stage_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    assert_eq!(history.last(), Some(&"Offer"), "{page}");
+    assert_eq!(page["marketplace_status"], "hired");
 }
 
-#[tokio::test]
-async fn times_show_in_each_logins_zone_with_its_label() {
-    let app = spawn_app().await;
+async fn times_show_in_each_logins_zone_with_its_label(backend: Backend) {
+    let app = backend.spawn().await;
     // First sign-in from a browser in Johannesburg saves its zone; later ones keep it.
     for zone in ["Africa/Johannesburg", "Asia/Tokyo"] {
         app.call(
@@ -536,4 +538,54 @@ async fn times_show_in_each_logins_zone_with_its_label() {
         .await;
     let (_, p) = app.get_fn("request", &[("id", &request)]).await;
     assert_eq!(p["interviews"][0]["when"], "2027-01-05 03:00 – 04:00 EST");
+
+    // Cancelled in the ATS: shown as cancelled after the next sync.
+    let interview = app.request_json(&request).await["interviews"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.control(
+        &format!("/accounts/{account}/interviews/{interview}/cancel"),
+        json!({}),
+    )
+    .await;
+    app.call("sync_now", &[]).await;
+    app.eventually("the cancellation to sync", || async {
+        let (_, p) = app.get_fn("request", &[("id", &request)]).await;
+        (p["interviews"][0]["status"] == "cancelled").then_some(())
+    })
+    .await;
 }
+
+/// Every scenario above runs on SQLite and on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if super::common::skip_pg() {
+                    return;
+                }
+                super::$name(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    an_invalid_verification_admin_stops_writes_until_another_is_picked,
+    relink_needed_flips_the_status_once_and_queues_writes_until_relinked,
+    writes_that_succeeded_but_timed_out_are_not_repeated,
+    an_existing_ats_candidate_is_reused_and_one_person_gets_one_candidate_for_two_positions,
+    the_single_call_flow_creates_candidate_and_application_in_one_write,
+    an_error_with_an_empty_body_still_says_what_happened_and_retry_fixes_it,
+    erasing_a_candidate_removes_their_data_and_cancels_their_queued_push,
+    the_stage_mapping_decides_the_status_and_closes_requests,
+    times_show_in_each_logins_zone_with_its_label,
+);

@@ -66,6 +66,18 @@ test('a hiring manager creates a position and a candidate accepts a request', as
   await expect(page.getByRole('heading', { name: 'Experience' })).toBeVisible();
 });
 
+test('settings: the time zone is saved and the stage mapping is listed', async ({ page }, info) => {
+  const js = info.project.use.javaScriptEnabled !== false;
+  await signIn(page, js);
+  await page.goto('/settings');
+  await hydrated(page, js);
+  await expect(page.getByRole('heading', { name: 'Stage mapping' })).toBeVisible();
+  await page.getByTestId('time-zone').selectOption('UTC');
+  await page.getByRole('button', { name: 'Save time zone' }).click();
+  await expect(page.getByRole('status')).toContainText('Time zone saved');
+  await expect(page.getByTestId('time-zone')).toHaveValue('UTC');
+});
+
 test('a tampered candidate link is refused', async ({ page }) => {
   await page.goto('/respond/not-a-real.123.token');
   await expect(page.getByRole('alert')).toContainText('not allowed');

@@ -40,6 +40,26 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(&db, &dir).await
 }
 
+/// Which database a test app runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Starts an in-process app on a fresh database of this kind.
+    pub async fn spawn(self) -> TestApp {
+        match self {
+            Backend::Sqlite => spawn_app().await,
+            Backend::Postgres => {
+                let dir = std::env::temp_dir().join(format!("atsb-flow-{}", super::uuid()));
+                spawn_app_on(&super::postgres_url().await, &dir).await
+            }
+        }
+    }
+}
+
 /// Starts the app on the given database URL, with its generated secrets under `dir`.
 pub async fn spawn_app_on(db: &str, dir: &std::path::Path) -> TestApp {
     let cfg = Config::from_lookup(
