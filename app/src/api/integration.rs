@@ -60,7 +60,7 @@ pub async fn get_integration() -> Result<Integration, AppError> {
     let ctx = crate::ssr::ctx()?;
     let member = ctx.require_member().await?;
     let is_admin = ctx.session().await?.and_then(|s| s.admin()).is_some();
-    Ok(crate::ssr::views::integration(&ctx, &member, is_admin).await?)
+    crate::ssr::views::integration(&ctx, &member, is_admin).await
 }
 
 /// Creates a Merge link token for the Connect / Relink button (company admins only).

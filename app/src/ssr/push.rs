@@ -400,19 +400,16 @@ impl Push<'_> {
             email_addresses: Some(vec![EmailAddressRequest {
                 value: cand.email.clone(),
                 email_address_type: Some(EmailAddressType::Personal),
-                ..Default::default()
             }]),
             phone_numbers: cand.phone.clone().map(|p| {
                 vec![PhoneNumberRequest {
                     value: p,
                     phone_number_type: None,
-                    ..Default::default()
                 }]
             }),
             urls: Some(vec![UrlRequest {
                 value: profile_page_url(self.state, &cand.public_id),
                 url_type: Some(UrlType::Portfolio),
-                ..Default::default()
             }]),
             tags: Some(vec!["marketplace".into()]),
             ..Default::default()

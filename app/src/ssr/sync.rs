@@ -38,7 +38,7 @@ pub async fn sync_tenant(state: &AppState, tenant_id: i64) -> anyhow::Result<boo
         return Ok(false);
     };
     let result = run(state, tenant_id, run_id).await;
-    let error = result.as_ref().err().map(|e| user_message(e));
+    let error = result.as_ref().err().map(user_message);
     state.db.finish_sync_run(run_id, error.as_deref()).await?;
     result.map(|_| true)
 }
@@ -61,22 +61,20 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
     let token = state.crypto.decrypt(&conn.account_token_enc)?;
     let mut progress = SyncProgress::default();
 
-    let mut snapshot = AtsSnapshot::default();
-    snapshot.users =
-        read_all::<RemoteUser>(state, &token, run_id, &mut progress, |pr, n| pr.users += n)
-            .await?
-            .into_iter()
-            .map(|u| AtsUserRow {
-                merge_id: u.id,
-                first_name: u.first_name,
-                last_name: u.last_name,
-                email: u.email,
-                access_role: u.access_role.map(|r| r.as_str().to_string()),
-                disabled: u.disabled.unwrap_or(false),
-                remote_was_deleted: u.remote_was_deleted.unwrap_or(false),
-            })
-            .collect();
-    snapshot.jobs = read_all::<Job>(state, &token, run_id, &mut progress, |pr, n| pr.jobs += n)
+    let users = read_all::<RemoteUser>(state, &token, run_id, &mut progress, |pr, n| pr.users += n)
+        .await?
+        .into_iter()
+        .map(|u| AtsUserRow {
+            merge_id: u.id,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            email: u.email,
+            access_role: u.access_role.map(|r| r.as_str().to_string()),
+            disabled: u.disabled.unwrap_or(false),
+            remote_was_deleted: u.remote_was_deleted.unwrap_or(false),
+        })
+        .collect();
+    let jobs = read_all::<Job>(state, &token, run_id, &mut progress, |pr, n| pr.jobs += n)
         .await?
         .into_iter()
         .map(|j| AtsJobRow {
@@ -87,7 +85,7 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
             remote_was_deleted: j.remote_was_deleted.unwrap_or(false),
         })
         .collect();
-    snapshot.stages =
+    let stages =
         read_all::<JobInterviewStage>(state, &token, run_id, &mut progress, |pr, n| pr.stages += n)
             .await?
             .into_iter()
@@ -99,6 +97,11 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
                 remote_was_deleted: s.remote_was_deleted.unwrap_or(false),
             })
             .collect();
+    let snapshot = AtsSnapshot {
+        users,
+        jobs,
+        stages,
+    };
     state.db.store_ats_snapshot(tenant_id, &snapshot).await?;
 
     let names = user_names(&snapshot.users);
@@ -166,9 +169,9 @@ async fn read_all<M: CommonModel>(
     progress: &mut SyncProgress,
     count: impl Fn(&mut SyncProgress, i64),
 ) -> anyhow::Result<Vec<M>> {
-    let mut q = ListQuery::default();
-    q.page_size = Some(PAGE_SIZE);
-    q.include_deleted_data = true;
+    let mut q = ListQuery::default()
+        .page_size(PAGE_SIZE)
+        .include_deleted_data(true);
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     loop {
@@ -215,11 +218,10 @@ async fn read_application(
     let status = stage_name.as_deref().map(|n| mapping.status(n));
     let closed = closed_as(app.rejected_at.is_some(), status);
 
-    let mut q = ListQuery::default();
-    q.page_size = Some(PAGE_SIZE);
-    q.include_deleted_data = true;
-    q.filters
-        .push(("application_id", application_id.to_string()));
+    let mut q = ListQuery::default()
+        .page_size(PAGE_SIZE)
+        .include_deleted_data(true)
+        .filter("application_id", application_id);
     let mut interviews = Vec::new();
     loop {
         let page = retry::read(|| state.merge.list_interviews(token, &q)).await?;
