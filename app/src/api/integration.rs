@@ -93,7 +93,7 @@ pub async fn sync_now() -> Result<(), AppError> {
         if ctx.db.connection(member.tenant_id()).await?.is_none() {
             return Err(AppError::Validation("Connect your ATS first.".into()));
         }
-        crate::ssr::sync::spawn_sync(ctx.clone(), member.tenant_id());
+        crate::ssr::sync::request_sync(&ctx, member.tenant_id()).await?;
         Ok(())
     }
     .await;

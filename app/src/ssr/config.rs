@@ -38,6 +38,10 @@ pub struct Config {
     pub sync_interval: std::time::Duration,
     /// How long a worker owns a push before another may take it over; renewed while it runs.
     pub push_lease: std::time::Duration,
+    /// The same for a tenant's sync.
+    pub sync_lease: std::time::Duration,
+    /// How many tenants one process syncs at once.
+    pub sync_workers: usize,
     /// Seed the demo company on an empty database (`ATSB_SEED_DEMO`; on by default only with
     /// the embedded sandbox, e.g. for staging against a standalone sandbox).
     pub seed_demo: bool,
@@ -60,8 +64,27 @@ impl fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("sync_interval", &self.sync_interval)
             .field("push_lease", &self.push_lease)
+            .field("sync_lease", &self.sync_lease)
+            .field("sync_workers", &self.sync_workers)
             .field("seed_demo", &self.seed_demo)
             .finish()
+    }
+}
+
+/// A positive whole number from `name`, or `default` when unset.
+fn positive(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+) -> anyhow::Result<u64> {
+    match get(name) {
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("{name} must be a positive whole number (got {v:?})")),
+        None => Ok(default),
     }
 }
 
@@ -155,14 +178,9 @@ impl Config {
             link_script_url,
             marketplace_token,
             workers: get("ATSB_WORKERS").map(|v| v != "0").unwrap_or(true),
-            push_lease: std::time::Duration::from_secs(match get("ATSB_PUSH_LEASE_SECS") {
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .context("ATSB_PUSH_LEASE_SECS must be a positive number of seconds")?,
-                None => 60,
-            }),
+            push_lease: std::time::Duration::from_secs(positive(&get, "ATSB_PUSH_LEASE_SECS", 60)?),
+            sync_lease: std::time::Duration::from_secs(positive(&get, "ATSB_SYNC_LEASE_SECS", 60)?),
+            sync_workers: positive(&get, "ATSB_SYNC_WORKERS", 2)? as usize,
             seed_demo: get("ATSB_SEED_DEMO").map(|v| v != "0").unwrap_or(sandbox),
             sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
                 Some(v) => v

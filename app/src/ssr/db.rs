@@ -60,6 +60,16 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// The database file of a `sqlite:` URL (None for PostgreSQL or an in-memory database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let opts = SqliteConnectOptions::from_str(url).ok()?;
+    let file = opts.get_filename();
+    (!file.as_os_str().is_empty() && file.to_str() != Some(":memory:")).then(|| file.to_path_buf())
+}
+
 impl Db {
     /// Connects to `url` (`sqlite:` or `postgres:`) and applies the migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {

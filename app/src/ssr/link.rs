@@ -98,6 +98,6 @@ pub async fn complete_link(
     // Writes that waited for a (re)link resume now.
     state.db.requeue_waiting_pushes(admin.tenant_id()).await?;
     state.push_wake.notify_one();
-    super::sync::spawn_sync(state.clone(), admin.tenant_id());
+    super::sync::request_sync(state, admin.tenant_id()).await?;
     Ok(())
 }

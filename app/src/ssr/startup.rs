@@ -23,7 +23,6 @@ pub async fn build_state(
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url).await?;
-    db.fail_abandoned_sync_runs().await?;
     let (merge, sandbox) = match &config.merge {
         MergeMode::Remote { api_root, api_key } => (
             merge::Client::new(api_root.clone(), api_key.clone())
@@ -62,6 +61,12 @@ pub async fn build_state(
         merge,
         sandbox,
         push_wake: Arc::new(tokio::sync::Notify::new()),
+        sync_wake: Arc::new(tokio::sync::Notify::new()),
+        worker_id: format!(
+            "worker-{}",
+            secret_token().chars().take(10).collect::<String>()
+        )
+        .into(),
     })
 }
 
@@ -71,12 +76,27 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    if state.config.workers {
-        worker::start(state.clone(), state.config.sync_interval, shutdown.clone());
-    }
+    // SQLite allows one process's workers per database file; a second process serves HTTP only.
+    let guard = match state.config.workers {
+        true => single_process_guard(&state.config.database_url)?,
+        false => None,
+    };
+    let workers = match (state.config.workers, &guard) {
+        (false, _) => Vec::new(),
+        (true, Some(WorkerGuard::Refused(path))) => {
+            tracing::error!(
+                "another server process runs the workers for the SQLite database {} — this one \
+                 refuses to start its workers and serves HTTP only (use PostgreSQL to run several \
+                 processes)",
+                path.display()
+            );
+            Vec::new()
+        }
+        (true, _) => worker::start(state.clone(), shutdown.clone()),
+    };
     let app = router::router(state);
     let mut stop = shutdown;
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
@@ -88,5 +108,41 @@ pub async fn serve(
         }
     })
     .await
-    .context("serving HTTP")
+    .context("serving HTTP");
+    // The workers give back their leases before the process exits.
+    for w in workers {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), w).await;
+    }
+    drop(guard);
+    served
+}
+
+/// The lock that makes one process the worker of a SQLite database file.
+enum WorkerGuard {
+    /// This process holds the lock (released when dropped, or when the process dies).
+    Held(#[allow(dead_code)] std::fs::File),
+    /// Another process holds it.
+    Refused(std::path::PathBuf),
+}
+
+/// On SQLite, takes an exclusive `flock` on `<database>.workers.lock`; None on PostgreSQL.
+fn single_process_guard(database_url: &str) -> anyhow::Result<Option<WorkerGuard>> {
+    use std::os::fd::AsRawFd;
+    let Some(path) = super::db::sqlite_file(database_url) else {
+        return Ok(None);
+    };
+    let lock_path = path.with_extension("workers.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("opening {}", lock_path.display()))?;
+    // SAFETY: flock(2) on a file descriptor we own; no memory is shared.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    Ok(Some(if locked {
+        WorkerGuard::Held(file)
+    } else {
+        WorkerGuard::Refused(path)
+    }))
 }

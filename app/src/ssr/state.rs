@@ -26,6 +26,11 @@ pub struct AppState {
     pub sandbox: Option<merge::sandbox::Sandbox>,
     /// Wakes the push worker when a push is queued.
     pub push_wake: Arc<Notify>,
+    /// Wakes a sync worker when a sync is requested.
+    #[from_ref(skip)]
+    pub sync_wake: Arc<Notify>,
+    /// This process's name on the leases it holds.
+    pub worker_id: Arc<str>,
 }
 
 /// Sets the response status for an authorisation failure (401 or 403) and returns the error.

@@ -23,13 +23,28 @@ use super::{
 /// Records per page (Merge's maximum).
 const PAGE_SIZE: u32 = 100;
 
-/// Starts a sync in the background (no-op if one is running for the tenant).
-pub fn spawn_sync(state: AppState, tenant_id: i64) {
-    tokio::spawn(async move {
-        if let Err(e) = sync_tenant(&state, tenant_id).await {
-            tracing::warn!(tenant = tenant_id, "sync failed: {e:#}");
-        }
-    });
+/// Queues a sync of the tenant; a sync worker (in this or another server process) runs it as
+/// soon as it is free.
+pub async fn request_sync(state: &AppState, tenant_id: i64) -> anyhow::Result<()> {
+    state.db.request_sync(tenant_id).await?;
+    state.sync_wake.notify_one();
+    Ok(())
+}
+
+/// Runs the sync of a tenant whose lease this worker just took. A run still marked running
+/// was abandoned by a process that stopped (nobody else holds the lease).
+pub async fn run_leased(state: &AppState, tenant_id: i64) -> anyhow::Result<bool> {
+    let abandoned = state
+        .db
+        .fail_running_sync_runs(
+            tenant_id,
+            "Interrupted: the server running it stopped. A new sync has started.",
+        )
+        .await?;
+    if abandoned > 0 {
+        tracing::warn!(tenant = tenant_id, "took over an abandoned sync");
+    }
+    sync_tenant(state, tenant_id).await
 }
 
 /// Runs one full sync of the tenant. Returns false if another sync was already running.

@@ -102,7 +102,7 @@ async fn process(state: &AppState, payload: &WebhookPayload) -> anyhow::Result<O
     let application_id = match event.split_once('.').map(|(model, _)| model) {
         Some("linkedaccount") => {
             if event == "linkedaccount.synced" {
-                sync::spawn_sync(state.clone(), tenant);
+                sync::request_sync(state, tenant).await?;
             }
             return Ok(Some(account.id.clone()));
         }

@@ -1,91 +1,158 @@
-//! Background work: the push worker (woken when a push is queued, polling as a safety net)
-//! and the periodic sync of every connected tenant.
+//! Background work: push workers and sync workers. Both lease their jobs in the database, so
+//! several server processes on one PostgreSQL share the work without running the same push or
+//! tenant twice, and a killed process's work is taken over when its lease lapses. On shutdown
+//! the workers stop claiming, give back what they hold and return.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinHandle};
 
-use super::{push, state::AppState, sync};
+use super::{push, repo::push_jobs::PushJob, state::AppState, sync};
 
-/// Starts the workers; they stop when `shutdown` turns true.
-pub fn start(state: AppState, sync_every: Duration, shutdown: watch::Receiver<bool>) {
-    tokio::spawn(push_loop(state.clone(), shutdown.clone()));
-    tokio::spawn(sync_loop(state, sync_every, shutdown));
+/// How often idle workers look for due work even without a wake-up.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Starts the workers; they return when `shutdown` turns true.
+pub fn start(state: AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    let mut handles = vec![tokio::spawn(push_loop(state.clone(), shutdown.clone()))];
+    for _ in 0..state.config.sync_workers {
+        handles.push(tokio::spawn(sync_loop(state.clone(), shutdown.clone())));
+    }
+    tracing::info!(worker = %state.worker_id, sync_workers = state.config.sync_workers, "workers started");
+    handles
 }
 
-async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let lease = chrono::Duration::from_std(state.config.push_lease)
-        .unwrap_or(chrono::Duration::seconds(60));
-    loop {
-        loop {
-            if *shutdown.borrow() {
-                return;
-            }
-            match state.db.claim_push(lease).await {
-                Ok(Some(job)) => {
-                    let id = job.id;
-                    if let Err(e) = run_leased(&state, job, lease).await {
-                        tracing::error!(push = id, "recording a push outcome failed: {e:#}");
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::error!("claiming a push failed: {e}");
-                    break;
-                }
-            }
-        }
-        tokio::select! {
-            _ = state.push_wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-            _ = shutdown.changed() => {}
-        }
+/// True once shutdown was asked for (or its sender is gone).
+fn stopping(shutdown: &watch::Receiver<bool>) -> bool {
+    *shutdown.borrow() || shutdown.has_changed().is_err()
+}
+
+fn lease_of(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::seconds(60))
+}
+
+/// Waits for a wake-up, the poll interval or shutdown.
+async fn idle(wake: &tokio::sync::Notify, shutdown: &mut watch::Receiver<bool>) {
+    tokio::select! {
+        _ = wake.notified() => {}
+        _ = tokio::time::sleep(POLL) => {}
+        _ = shutdown.changed() => {}
     }
 }
 
-/// Runs a claimed push, renewing its lease every third of the lease while it runs, so a live
-/// worker keeps it and a dead one loses it soon.
-async fn run_leased(
-    state: &AppState,
-    job: super::repo::push_jobs::PushJob,
+/// Runs `work` while renewing its lease every third of the lease. Returns None if shutdown came
+/// first (the work is dropped; the caller gives the lease back).
+async fn leased<T>(
+    work: impl Future<Output = T>,
     lease: chrono::Duration,
-) -> anyhow::Result<()> {
-    let id = job.id;
-    let run = push::run(state, job);
-    tokio::pin!(run);
+    mut renew: impl FnMut() -> tokio::task::JoinHandle<()>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<T> {
+    tokio::pin!(work);
     let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(20));
     loop {
         tokio::select! {
-            result = &mut run => return result,
-            _ = tokio::time::sleep(every) => {
-                if let Err(e) = state.db.renew_push_lease(id, lease).await {
+            result = &mut work => return Some(result),
+            _ = tokio::time::sleep(every) => { renew(); }
+            _ = shutdown.changed() => return None,
+        }
+    }
+}
+
+async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let lease = lease_of(state.config.push_lease);
+    while !stopping(&shutdown) {
+        let job: PushJob = match state.db.claim_push(lease).await {
+            Ok(Some(job)) => job,
+            Ok(None) => {
+                idle(&state.push_wake, &mut shutdown).await;
+                continue;
+            }
+            Err(e) => {
+                tracing::error!("claiming a push failed: {e}");
+                idle(&state.push_wake, &mut shutdown).await;
+                continue;
+            }
+        };
+        let id = job.id;
+        let renew = || {
+            let db = state.db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = db.renew_push_lease(id, lease).await {
                     tracing::warn!(push = id, "renewing a push lease failed: {e}");
+                }
+            })
+        };
+        match leased(push::run(&state, job), lease, renew, &mut shutdown).await {
+            Some(Err(e)) => tracing::error!(push = id, "recording a push outcome failed: {e:#}"),
+            Some(Ok(())) => {}
+            // Stopped mid-push: every step looks before it writes, so giving the push back is
+            // safe; another process (or this one after a restart) resumes it.
+            None => {
+                if let Err(e) = state.db.release_push(id).await {
+                    tracing::warn!(push = id, "releasing a push lease failed: {e}");
                 }
             }
         }
     }
 }
 
-async fn sync_loop(state: AppState, every: Duration, mut shutdown: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = shutdown.changed() => return,
-        }
-        let tenants = match state.db.connected_tenants().await {
-            Ok(t) => t,
+async fn sync_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let lease = lease_of(state.config.sync_lease);
+    let every = lease_of(state.config.sync_interval);
+    let owner = state.worker_id.clone();
+    while !stopping(&shutdown) {
+        let tenant = match state.db.claim_sync(&owner, lease).await {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                idle(&state.sync_wake, &mut shutdown).await;
+                continue;
+            }
             Err(e) => {
-                tracing::error!("listing connected tenants failed: {e}");
+                tracing::error!("claiming a sync failed: {e}");
+                idle(&state.sync_wake, &mut shutdown).await;
                 continue;
             }
         };
-        for tenant in tenants {
-            if *shutdown.borrow() {
-                return;
+        let renew = || {
+            let (db, owner) = (state.db.clone(), owner.clone());
+            tokio::spawn(async move {
+                if let Err(e) = db.renew_sync_lease(tenant, &owner, lease).await {
+                    tracing::warn!(tenant, "renewing a sync lease failed: {e}");
+                }
+            })
+        };
+        match leased(
+            sync::run_leased(&state, tenant),
+            lease,
+            renew,
+            &mut shutdown,
+        )
+        .await
+        {
+            Some(result) => {
+                if let Err(e) = result {
+                    tracing::warn!(tenant, "sync failed: {e:#}");
+                }
+                if let Err(e) = state.db.finish_sync(tenant, &owner, every).await {
+                    tracing::error!(tenant, "finishing a sync failed: {e}");
+                }
             }
-            if let Err(e) = sync::sync_tenant(&state, tenant).await {
-                tracing::warn!(tenant, "periodic sync failed: {e:#}");
+            None => {
+                let _ = state
+                    .db
+                    .fail_running_sync_runs(
+                        tenant,
+                        "Interrupted: the server is restarting. It resumes shortly.",
+                    )
+                    .await;
             }
         }
+    }
+    // Whatever this process still holds goes back now, not when the lease lapses.
+    match state.db.release_sync_leases(&owner).await {
+        Ok(n) if n > 0 => tracing::info!(released = n, "gave back sync leases on shutdown"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("giving back sync leases failed: {e}"),
     }
 }

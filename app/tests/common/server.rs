@@ -164,6 +164,17 @@ impl TestApp {
         res.json().await.unwrap_or(Value::Null)
     }
 
+    /// Removes every armed sandbox fault.
+    pub async fn clear_faults(&self) {
+        let res = self
+            .http
+            .delete(format!("{}/_sandbox/faults", self.control_base))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+
     /// Signs in as the demo hiring manager.
     pub async fn sign_in(&self) {
         let (status, _) = self
@@ -393,11 +404,7 @@ impl ServerProcess {
         std::fs::create_dir_all(&dir).unwrap();
         // The port is chosen now so the public URL (which the ATS downloads the PDF from) is
         // known before the server starts.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let key = app::ssr::crypto::secret_token();
         let env = [
             ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
@@ -431,6 +438,67 @@ impl ServerProcess {
             child: None,
             output: Default::default(),
         }
+    }
+
+    /// Sets (or overrides) an environment variable for the next start.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    /// A second server on the same database and sandbox, with its own port and data directory.
+    pub fn sibling(&self) -> ServerProcess {
+        let port = free_port();
+        let mut env = self.env.clone();
+        for (k, v) in env.iter_mut() {
+            match k.as_str() {
+                "LEPTOS_SITE_ADDR" => *v = format!("127.0.0.1:{port}"),
+                "ATSB_PUBLIC_URL" => *v = format!("http://127.0.0.1:{port}"),
+                _ => {}
+            }
+        }
+        ServerProcess {
+            bin: self.bin.clone(),
+            env,
+            sandbox: self.sandbox.clone(),
+            sandbox_base: self.sandbox_base.clone(),
+            child: None,
+            output: Default::default(),
+        }
+    }
+
+    /// The id this process's workers put on their leases (from its log).
+    pub fn worker_id(&self) -> Option<String> {
+        let out = self.output.lock().unwrap();
+        let at = out.find("worker=worker-")? + "worker=".len();
+        Some(
+            out[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect(),
+        )
+    }
+
+    /// Kills the process with SIGKILL, as a crash or the OOM killer would.
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().await.unwrap();
+        }
+    }
+
+    /// Sends SIGTERM and waits up to 20 s; returns the exit code (None if killed by a signal).
+    pub async fn terminate(&mut self) -> Option<i32> {
+        let mut child = self.child.take().expect("started");
+        let pid = child.id().expect("running");
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+            .await
+            .expect("the server exits within 20 s of SIGTERM")
+            .unwrap();
+        status.code()
     }
 
     /// Starts the binary (with `failpoint` armed, if given) and waits until it serves.
@@ -498,7 +566,7 @@ impl ServerProcess {
         status.signal()
     }
 
-    /// Stops the process with SIGTERM and waits for it.
+    /// Stops the process with SIGTERM (if it runs) and waits for it.
     pub async fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             if let Some(pid) = child.id() {
@@ -515,4 +583,13 @@ impl ServerProcess {
     pub fn sandbox_base(&self) -> &str {
         &self.sandbox_base
     }
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

@@ -243,19 +243,22 @@ impl Db {
         Ok(())
     }
 
-    /// Marks runs left `running` by a process that stopped as failed (called at start-up).
-    pub async fn fail_abandoned_sync_runs(&self) -> sqlx::Result<()> {
+    /// Marks the tenant's runs left `running` as failed with `why`. Called by the worker that
+    /// just leased the tenant's sync: nobody else can be running it, so such a run was
+    /// abandoned by a process that stopped.
+    pub async fn fail_running_sync_runs(&self, tenant_id: i64, why: &str) -> sqlx::Result<u64> {
         on_db!(self, |p| {
             sqlx::query(
-            "UPDATE sync_runs SET state = 'failed', error = 'interrupted by a restart', finished_at = $1 \
-             WHERE state = 'running'"
-        )
-        .bind(now())
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(())
+                "UPDATE sync_runs SET state = 'failed', error = $2, finished_at = $3 \
+             WHERE tenant_id = $1 AND state = 'running'",
+            )
+            .bind(tenant_id)
+            .bind(why)
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })
     }
 
     /// The newest sync run and the newest successful one.

@@ -8,6 +8,7 @@ pub mod marketplace;
 pub mod push_jobs;
 pub mod requests;
 pub mod stage_mappings;
+pub mod sync_jobs;
 pub mod webhooks;
 
 use chrono::{DateTime, Utc};

@@ -83,6 +83,18 @@ impl Db {
         Ok(())
     }
 
+    /// Gives a push back without recording an outcome (this worker is shutting down).
+    pub async fn release_push(&self, job_id: i64) -> sqlx::Result<()> {
+        crate::on_db!(self, |p| sqlx::query(
+            "UPDATE push_jobs SET lease_until = NULL WHERE id = $1 AND state = 'queued'"
+        )
+        .bind(job_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     /// Sets a push's state and message, releasing its lease.
     async fn set_push(
         &self,
