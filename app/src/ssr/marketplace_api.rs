@@ -30,6 +30,18 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// 401 in the API's error shape unless the request carries the bearer token.
+fn require_token(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    if authorised(state, headers) {
+        return Ok(());
+    }
+    Err(error(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "A valid bearer token is required.",
+    ))
+}
+
 fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(given) = headers
         .get(axum::http::header::AUTHORIZATION)
@@ -50,12 +62,8 @@ async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "A valid bearer token is required.",
-        );
+    if let Err(refused) = require_token(&state, &headers) {
+        return refused;
     }
     respond_with(&state, &id, StatusCode::OK).await
 }
@@ -74,12 +82,8 @@ async fn answer(
     Path(id): Path<String>,
     accept: bool,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "A valid bearer token is required.",
-        );
+    if let Err(refused) = require_token(&state, &headers) {
+        return refused;
     }
     match invitations::answer(&state, &id, accept).await {
         Ok(AnswerOutcome::Changed | AnswerOutcome::AlreadyDone) => {
@@ -113,12 +117,8 @@ async fn erase(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "A valid bearer token is required.",
-        );
+    if let Err(refused) = require_token(&state, &headers) {
+        return refused;
     }
     match state.db.erase_candidate(&id).await {
         Ok(Some(e)) => {

@@ -420,18 +420,38 @@ impl Push<'_> {
     /// answers to the existing record.
     async fn find_or_create_candidate(&self, req: &RequestRow) -> Result<String, Stop> {
         let model = self.candidate_model(req).await?;
-        self.before_write("candidate").await?;
-        let created = self
-            .state
-            .merge
-            .create_candidate(&self.token, &model, self.remote_user())
-            .await;
-        match created {
-            Ok(resp) => {
-                failpoint::hit("candidate:after");
-                created_id(resp.model.map(|m| m.id))
+        self.write_or_find(
+            "candidate",
+            async || {
+                let resp = self
+                    .state
+                    .merge
+                    .create_candidate(&self.token, &model, self.remote_user())
+                    .await?;
+                Ok(resp.model.map(|m| m.id))
+            },
+            async || self.candidate_by_email(&req.candidate_email).await,
+        )
+        .await
+    }
+
+    /// One ATS write, exactly once: checks the push is still wanted, writes, and returns the id
+    /// the ATS gave — or, when the write failed (also "already exists", or a lost answer after
+    /// the ATS did write), the record `find` turns up. Only if nothing is found does the
+    /// write's error stop the push.
+    async fn write_or_find(
+        &self,
+        step: &str,
+        write: impl AsyncFnOnce() -> Result<Option<String>, MergeError>,
+        find: impl AsyncFnOnce() -> Result<Option<String>, Stop>,
+    ) -> Result<String, Stop> {
+        self.before_write(step).await?;
+        match write().await {
+            Ok(id) => {
+                failpoint::hit(&format!("{step}:after"));
+                created_id(id)
             }
-            Err(e) => match self.candidate_by_email(&req.candidate_email).await? {
+            Err(e) => match find().await? {
                 Some(id) => Ok(id),
                 None => Err(self.stop(e)),
             },
@@ -462,22 +482,19 @@ impl Push<'_> {
             return Ok(id);
         }
         let model = self.application_model(Ref::Id(candidate_id.to_string()), job_id);
-        self.before_write("application").await?;
-        let created = self
-            .state
-            .merge
-            .create_application(&self.token, &model, self.remote_user())
-            .await;
-        match created {
-            Ok(resp) => {
-                failpoint::hit("application:after");
-                created_id(resp.model.map(|m| m.id))
-            }
-            Err(e) => match self.application_on_job(candidate_id, job_id).await? {
-                Some(id) => Ok(id),
-                None => Err(self.stop(e)),
+        self.write_or_find(
+            "application",
+            async || {
+                let resp = self
+                    .state
+                    .merge
+                    .create_application(&self.token, &model, self.remote_user())
+                    .await?;
+                Ok(resp.model.map(|m| m.id))
             },
-        }
+            async || self.application_on_job(candidate_id, job_id).await,
+        )
+        .await
     }
 
     /// Merge's single-call flow: one `POST /applications` with the candidate nested. Returns
@@ -568,22 +585,19 @@ impl Push<'_> {
             attachment_type: Some(AttachmentType::Resume),
             ..Default::default()
         };
-        self.before_write("attachment").await?;
-        let created = self
-            .state
-            .merge
-            .create_attachment(&self.token, &model, self.remote_user())
-            .await;
-        match created {
-            Ok(resp) => {
-                failpoint::hit("attachment:after");
-                created_id(resp.model.map(|m| m.id))
-            }
-            Err(e) => match self.attachment_named(candidate_id, &name).await? {
-                Some(id) => Ok(id),
-                None => Err(self.stop(e)),
+        self.write_or_find(
+            "attachment",
+            async || {
+                let resp = self
+                    .state
+                    .merge
+                    .create_attachment(&self.token, &model, self.remote_user())
+                    .await?;
+                Ok(resp.model.map(|m| m.id))
             },
-        }
+            async || self.attachment_named(candidate_id, &name).await,
+        )
+        .await
     }
 }
 

@@ -120,6 +120,23 @@ impl TestApp {
         send(req).await
     }
 
+    /// Posts a form to a server function as a browser without JavaScript does; returns the
+    /// error flash its redirect carries (None when it reported success).
+    pub async fn form_error(&self, endpoint: &str, form: &[(&str, &str)]) -> Option<String> {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let location = res.headers()[header::LOCATION].to_str().unwrap();
+        let url = url::Url::parse("http://x").unwrap().join(location).unwrap();
+        url.query_pairs()
+            .find(|(k, _)| k == "error")
+            .map(|(_, v)| v.into_owned())
+    }
+
     /// A GET server function (query-string input).
     pub async fn get_fn(&self, endpoint: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
         let req = self
