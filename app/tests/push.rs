@@ -537,6 +537,75 @@ async fn times_show_in_each_logins_zone_with_its_label(backend: Backend) {
     .await;
 }
 
+async fn disconnecting_deletes_the_account_purges_synced_data_and_cancels_queued_pushes(
+    backend: Backend,
+) {
+    let app = backend.spawn().await;
+    let (account, position) = ready(&app, "greenhouse").await;
+    // No verification admin: the accepted candidate waits in the queue.
+    let request = app.send_request(&position, None, "").await;
+    app.accept(&request).await;
+    app.push_reaches(&request, "waiting").await;
+
+    // A confirmation naming another ATS, or Merge refusing the deletion, changes nothing.
+    let wrong = app
+        .form_error("disconnect", &[("integration", "Lever")])
+        .await;
+    assert!(wrong.is_some_and(|e| e.contains("Greenhouse")));
+    app.control(
+        "/faults",
+        json!({"kind": "server_error", "path_prefix": "delete-account"}),
+    )
+    .await;
+    let refused = app
+        .form_error("disconnect", &[("integration", "Greenhouse")])
+        .await;
+    assert!(refused.is_some_and(|e| e.contains("Nothing was changed")));
+    let (_, i) = app.get_fn("integration", &[]).await;
+    assert_eq!(i["connection"]["integration"], "Greenhouse");
+    assert!(i["counts"][1].as_i64().unwrap() > 0);
+
+    let error = app
+        .form_error("disconnect", &[("integration", "Greenhouse")])
+        .await;
+    assert_eq!(error, None);
+    let (_, i) = app.get_fn("integration", &[]).await;
+    assert!(i["connection"].is_null(), "{i}");
+    assert_eq!(i["counts"], json!([0, 0, 0]), "synced data purged");
+    let (_, p) = app.get_fn("positions", &[("search", "")]).await;
+    assert!(
+        p["positions"][0]["job"].is_null(),
+        "positions unlinked: {p}"
+    );
+    let r = app.request_json(&request).await;
+    assert_eq!(r["push"]["state"], "cancelled");
+    assert!(r["push"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("disconnected"));
+    let accounts = app
+        .http
+        .get(format!(
+            "{}/_sandbox/accounts/{account}",
+            app.sandbox_base()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts["deleted"], true,
+        "Merge deleted the linked account"
+    );
+
+    // Connecting again starts from scratch, with one schedule.
+    app.connect("greenhouse").await;
+    let (_, i) = app.get_fn("integration", &[]).await;
+    assert!(i["counts"][1].as_i64().unwrap() > 0);
+}
+
 /// Every scenario above runs on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -568,4 +637,5 @@ on_both_backends!(
     erasing_a_candidate_removes_their_data_and_cancels_their_queued_push,
     the_stage_mapping_decides_the_status_and_closes_requests,
     times_show_in_each_logins_zone_with_its_label,
+    disconnecting_deletes_the_account_purges_synced_data_and_cancels_queued_pushes,
 );

@@ -84,6 +84,25 @@ pub async fn complete_link(public_token: String) -> Result<(), AppError> {
     crate::ssr::link::complete_link(&ctx, &admin, &public_token).await
 }
 
+/// Disconnects the ATS (company admins only); `integration` is the confirmed ATS name.
+#[server(endpoint = "disconnect")]
+pub async fn disconnect(integration: String) -> Result<(), AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let result = async {
+        let admin = ctx.require_admin().await?;
+        crate::ssr::link::disconnect(&ctx, &admin, &integration).await
+    }
+    .await;
+    let notice = match &result {
+        Ok((name, 0)) => format!("{name} is disconnected. Its synced data was removed."),
+        Ok((name, n)) => format!(
+            "{name} is disconnected. Its synced data was removed and {n} queued push(es) cancelled."
+        ),
+        Err(_) => String::new(),
+    };
+    crate::api::back("/integration", result, &notice)
+}
+
 /// Starts a sync now.
 #[server(endpoint = "sync_now")]
 pub async fn sync_now() -> Result<(), AppError> {

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::integration::{
-        complete_link, create_link_token, get_integration, AtsUser, Integration,
+        complete_link, create_link_token, get_integration, AtsUser, Disconnect, Integration,
         SetVerificationAdmin, SyncNow,
     },
     components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
@@ -50,6 +50,11 @@ fn IntegrationView(i: Integration, tick: RwSignal<u32>) -> impl IntoView {
     });
     let connected = i.connection.is_some();
     let (sync_card, admin_card) = (i.clone(), i.clone());
+    let confirm_disconnect = i
+        .connection
+        .clone()
+        .filter(|_| i.is_admin && asked_to_disconnect())
+        .map(|c| c.integration);
     view! {
         <script src=i.link_script_url.clone()></script>
         <Card title="ATS connection">
@@ -68,13 +73,52 @@ fn IntegrationView(i: Integration, tick: RwSignal<u32>) -> impl IntoView {
                 None => view! { <p>"No ATS is connected yet. Connect it to import jobs and send accepted candidates to it."</p> }.into_any(),
             }}
             {if i.is_admin {
-                view! { <ConnectButton relink=connected/> }.into_any()
+                view! {
+                    <ConnectButton relink=connected/>
+                    {connected.then(|| view! {
+                        <p class="mt-3"><a class="text-sm text-red-800 underline" href="/integration?disconnect=confirm">"Disconnect…"</a></p>
+                    })}
+                }.into_any()
             } else {
                 view! { <p class="mt-3 text-sm text-slate-600">"Only a company admin can connect or relink the ATS."</p> }.into_any()
             }}
         </Card>
+        {confirm_disconnect.map(|integration| view! { <DisconnectCard integration/> })}
         {connected.then(move || view! { <SyncCard i=sync_card/> })}
         {connected.then(move || view! { <AdminCard i=admin_card/> })}
+    }
+}
+
+/// True when the page was opened from the "Disconnect…" link.
+fn asked_to_disconnect() -> bool {
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("disconnect")
+        .is_some_and(|v| v == "confirm")
+}
+
+/// The confirmation, naming the ATS and what disconnecting does; works without JavaScript.
+#[component]
+fn DisconnectCard(integration: String) -> impl IntoView {
+    let disconnect = ServerAction::<Disconnect>::new();
+    view! {
+        <section role="alertdialog" aria-labelledby="disconnect-title" data-testid="disconnect-confirm"
+            class="my-4 rounded-lg border border-red-300 bg-red-50 p-5 text-red-950">
+            <h2 id="disconnect-title" class="mb-2 text-lg font-semibold">{format!("Disconnect {integration}?")}</h2>
+            <ul class="mb-3 list-disc pl-6 text-sm">
+                <li>{format!("Merge deletes the linked account; ATS Bridge stops reading from and writing to {integration}.")}</li>
+                <li>"The synced users, jobs and stages are removed here; your positions become unlinked."</li>
+                <li>"Candidates waiting to be sent to the ATS are cancelled. Requests and their history stay."</li>
+                <li>"Nothing is deleted in the ATS itself."</li>
+            </ul>
+            <ActionForm action=disconnect attr:class="flex items-center gap-4">
+                <input type="hidden" name="integration" value=integration.clone()/>
+                <button type="submit" class="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800">
+                    {format!("Disconnect {integration}")}
+                </button>
+                <a class="underline" href="/integration">"Keep it connected"</a>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -101,3 +101,48 @@ pub async fn complete_link(
     super::sync::request_sync(state, admin.tenant_id()).await?;
     Ok(())
 }
+
+/// Disconnects the tenant's ATS. `confirm` must name the connected ATS (the confirmation the
+/// admin clicked), so a stale page cannot disconnect a different connection. Merge deletes the
+/// linked account first (`POST /delete-account`); if Merge refuses, nothing here changes.
+/// Returns the ATS's name and how many queued pushes were cancelled.
+pub async fn disconnect(
+    state: &AppState,
+    admin: &TenantAdmin,
+    confirm: &str,
+) -> Result<(String, u64), AppError> {
+    let t = admin.tenant_id();
+    let conn = state
+        .db
+        .connection(t)
+        .await?
+        .ok_or_else(|| AppError::Validation("No ATS is connected.".into()))?;
+    if confirm.trim() != conn.integration_name {
+        return Err(AppError::Validation(format!(
+            "Confirm by disconnecting {}, the ATS that is connected now.",
+            conn.integration_name
+        )));
+    }
+    let token = state.crypto.decrypt(&conn.account_token_enc)?;
+    match state.merge.delete_account(&token).await {
+        // Already gone at Merge: finish the job here.
+        Ok(()) | Err(merge::MergeError::Unauthorized) => {}
+        Err(e) => {
+            tracing::warn!(
+                tenant = t,
+                "Merge refused to delete the linked account: {e}"
+            );
+            return Err(AppError::Upstream(format!(
+                "Merge could not delete the linked account ({}). Nothing was changed; try again.",
+                super::merge_errors::describe(&e)
+            )));
+        }
+    }
+    let reason = format!(
+        "Cancelled: {} was disconnected. Connect an ATS and send the request again.",
+        conn.integration_name
+    );
+    let cancelled = state.db.disconnect(t, &reason).await?;
+    tracing::info!(tenant = t, integration = %conn.integration_name, cancelled, "ATS disconnected");
+    Ok((conn.integration_name, cancelled))
+}

@@ -181,6 +181,11 @@ impl TestApp {
         res.json().await.unwrap_or(Value::Null)
     }
 
+    /// Where the sandbox's control API is served (`/_sandbox/...` under it).
+    pub fn sandbox_base(&self) -> &str {
+        &self.control_base
+    }
+
     /// Removes every armed sandbox fault.
     pub async fn clear_faults(&self) {
         let res = self

@@ -61,6 +61,15 @@ impl Db {
         let t = now();
         on_db!(self, |p| {
             let mut tx = p.begin_write().await?;
+            // A sync that finishes after a disconnect stores nothing.
+            let connected: Option<i64> =
+                sqlx::query_scalar("SELECT tenant_id FROM connections WHERE tenant_id = $1")
+                    .bind(tenant_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if connected.is_none() {
+                return tx.commit().await;
+            }
             for table in ["ats_users", "ats_jobs", "ats_stages"] {
                 sqlx::query(&format!("UPDATE {table} SET remote_was_deleted = TRUE, updated_at = $2 WHERE tenant_id = $1"))
                     .bind(tenant_id)

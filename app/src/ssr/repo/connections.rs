@@ -138,6 +138,50 @@ impl Db {
         Ok(())
     }
 
+    /// Removes the tenant's connection after Merge deleted the linked account, in one
+    /// transaction: the (encrypted) account token, the sync schedule and history, the synced users, jobs
+    /// and stages; queued and waiting pushes are cancelled with `reason`; positions are
+    /// unlinked. Requests and what synced back about them stay. Returns the pushes cancelled.
+    pub async fn disconnect(&self, tenant_id: i64, reason: &str) -> sqlx::Result<u64> {
+        let t = now();
+        on_db!(self, |p| {
+            let mut tx = p.begin_write().await?;
+            for table in [
+                "connections",
+                "sync_jobs",
+                "sync_runs",
+                "ats_users",
+                "ats_jobs",
+                "ats_stages",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                    .bind(tenant_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let cancelled = sqlx::query(
+                "UPDATE push_jobs SET state = 'cancelled', last_error = $2, error_status = NULL, \
+                   error_problem = NULL, lease_until = NULL, updated_at = $3 \
+                 WHERE tenant_id = $1 AND state IN ('queued', 'waiting')",
+            )
+            .bind(tenant_id)
+            .bind(reason)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "UPDATE positions SET ats_job_merge_id = NULL, updated_at = $2 WHERE tenant_id = $1",
+            )
+            .bind(tenant_id)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(cancelled)
+        })
+    }
+
     /// Records that the ATS refused the chosen verification admin (`problem` says how).
     pub async fn flag_admin_problem(&self, tenant_id: i64, problem: &str) -> sqlx::Result<()> {
         on_db!(self, |p| sqlx::query(
