@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route(&format!("{account}/status"), post(set_status))
         .route(&format!("{account}/seed"), post(seed))
         .route(&format!("{account}/rate-limit"), post(set_rate_limit))
+        .route("/_sandbox/ip-rule", post(set_ip_rule))
         .route(
             &format!("{account}/applications/{{app_id}}/stage"),
             post(move_stage),
@@ -253,6 +254,7 @@ struct Summary {
     account_token: String,
     deleted: bool,
     requests_per_minute: u32,
+    rate_window_secs: u64,
     counts: Counts,
     writes: usize,
 }
@@ -269,6 +271,7 @@ fn summary(a: &Account) -> Summary {
         account_token: a.token.clone(),
         deleted: a.deleted,
         requests_per_minute: a.requests_per_minute,
+        rate_window_secs: a.rate_window.as_secs(),
         counts: Counts {
             users: a.users.rows().len(),
             jobs: a.jobs.rows().len(),
@@ -360,6 +363,9 @@ async fn seed(State(sandbox): State<Sandbox>, Path(id): Path<String>, bytes: Byt
 #[derive(Default, Deserialize)]
 struct RateLimitBody {
     requests_per_minute: u32,
+    /// The window the limit counts over (default 60 s; tests shorten it).
+    #[serde(default)]
+    window_secs: Option<u64>,
 }
 
 async fn set_rate_limit(
@@ -371,15 +377,37 @@ async fn set_rate_limit(
     if b.requests_per_minute == 0 {
         return Err(bad("requests_per_minute must be at least 1."));
     }
+    if b.window_secs == Some(0) {
+        return Err(bad("window_secs must be at least 1."));
+    }
     let mut state = sandbox.lock();
     match state.account_mut(&id) {
         Some(a) => {
             a.requests_per_minute = b.requests_per_minute;
+            a.rate_window = std::time::Duration::from_secs(b.window_secs.unwrap_or(60));
             a.recent_requests.clear();
             Ok(Json(summary(a)).into_response())
         }
         None => Err(not_found("Linked account")),
     }
+}
+
+#[derive(Default, Deserialize)]
+struct IpRuleBody {
+    block_secs: u64,
+}
+
+/// Sets how long an IP that tripped the per-IP failure rule is refused (default 60 s), and
+/// lifts current blocks.
+async fn set_ip_rule(State(sandbox): State<Sandbox>, bytes: Bytes) -> Answer {
+    let b: IpRuleBody = body(&bytes)?;
+    if b.block_secs == 0 {
+        return Err(bad("block_secs must be at least 1."));
+    }
+    let mut state = sandbox.lock();
+    state.ip_rule =
+        super::requests::IpRule::blocking_for(std::time::Duration::from_secs(b.block_secs));
+    Ok(Json(serde_json::json!({ "block_secs": b.block_secs })).into_response())
 }
 
 #[derive(Default, Deserialize)]

@@ -51,7 +51,7 @@ pub struct FaultSpec {
     /// Only requests of this linked account (by `X-Account-Token`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    /// `Retry-After` of `rate_limit` (default 2).
+    /// `Retry-After` of `rate_limit` in seconds (default 2; 0 sends no `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
     /// Delay of `slow`, `timeout` and `write_lost`.
@@ -161,7 +161,11 @@ pub(crate) async fn inject(
     match fault.kind {
         FaultKind::RateLimit => {
             let secs = fault.retry_after_secs.unwrap_or(2);
-            throttled("Request was throttled.", secs)
+            let mut resp = throttled("Request was throttled.", secs);
+            if secs == 0 {
+                resp.headers_mut().remove(header::RETRY_AFTER);
+            }
+            resp
         }
         FaultKind::ServerError => (
             StatusCode::BAD_GATEWAY,
@@ -229,12 +233,13 @@ pub(crate) fn throttled(message: &str, retry_after_secs: u64) -> Response {
     resp
 }
 
-/// Counts a request against the account's sliding-minute limit; `Err(retry_after_secs)` when
-/// the limit is reached (throttled requests are not counted, as in Django REST Framework).
+/// Counts a request against the account's sliding-window limit (a minute unless a test set
+/// another); `Err(retry_after_secs)` when the limit is reached (throttled requests are not
+/// counted, as in Django REST Framework).
 pub(crate) fn check_rate_limit(acct: &mut Account, at: Instant) -> Result<(), u64> {
-    const WINDOW: Duration = Duration::from_secs(60);
+    let window = acct.rate_window;
     while let Some(&first) = acct.recent_requests.front() {
-        if at.duration_since(first) >= WINDOW {
+        if at.duration_since(first) >= window {
             acct.recent_requests.pop_front();
         } else {
             break;
@@ -242,7 +247,7 @@ pub(crate) fn check_rate_limit(acct: &mut Account, at: Instant) -> Result<(), u6
     }
     if acct.recent_requests.len() >= acct.requests_per_minute as usize {
         let oldest = acct.recent_requests.front().copied().unwrap_or(at);
-        let wait = WINDOW.saturating_sub(at.duration_since(oldest));
+        let wait = window.saturating_sub(at.duration_since(oldest));
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         return Err(secs.max(1));
     }

@@ -186,8 +186,11 @@ pub(crate) struct Account {
     pub completed_at: DateTime<Utc>,
     pub deleted: bool,
     pub webhook_listener_url: String,
+    /// Requests allowed in any sliding window of `rate_window` (Merge: per minute).
     pub requests_per_minute: u32,
-    /// Start times of requests in the current sliding minute (rate limit).
+    /// The rate limit's window: a minute, unless a test shortens it.
+    pub rate_window: std::time::Duration,
+    /// Start times of requests in the current sliding window (rate limit).
     pub recent_requests: VecDeque<Instant>,
     pub users: Table<RemoteUser>,
     pub jobs: Table<Job>,
@@ -225,6 +228,7 @@ impl Account {
                 random_token(15)
             ),
             requests_per_minute,
+            rate_window: std::time::Duration::from_secs(60),
             recent_requests: VecDeque::new(),
             users: Table::default(),
             jobs: Table::default(),
@@ -331,6 +335,8 @@ pub(crate) struct State {
     pub webhook_target: Option<WebhookTarget>,
     pub deliveries: VecDeque<Delivery>,
     pub requests: RequestCounts,
+    /// Merge's per-IP failure rule.
+    pub ip_rule: super::requests::IpRule,
 }
 
 impl State {
