@@ -41,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::live::provide_live();
     view! {
         <Stylesheet id="leptos" href="/pkg/atsb.css"/>
         <Title text="ATS Bridge"/>
@@ -80,6 +81,7 @@ fn Nav() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match me.await {
                             Ok(Some(me)) => view! {
+                                {crate::live::connect()}
                                 <a href="/integration">"Integration"</a>
                                 <a href="/positions">"Positions"</a>
                                 <a href="/requests">"Interview requests"</a>

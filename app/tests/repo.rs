@@ -7,6 +7,7 @@ use app::ssr::{
     repo::{
         accounts::Role,
         ats::{AtsJobRow, AtsSnapshot, AtsStageRow, AtsUserRow},
+        connections::NewConnection,
         push_jobs::Failure,
         requests::{AnswerOutcome, ApplicationProgress, InterviewRow},
     },
@@ -238,6 +239,20 @@ async fn ats_ids_once_recorded_are_never_overwritten() {
 async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
     for db in common::backends().await {
         let t = db.create_tenant("Acme").await.unwrap();
+        // Snapshots are stored only for a connected tenant.
+        db.save_connection(
+            t,
+            &NewConnection {
+                linked_account_id: "acct-1",
+                account_token_enc: "sealed",
+                integration_name: "Workable",
+                integration_slug: "workable",
+                status: "COMPLETE",
+                requires_remote_user_id: false,
+            },
+        )
+        .await
+        .unwrap();
         let snap = AtsSnapshot {
             users: vec![
                 user("u-member", "TEAM_MEMBER", false),
@@ -253,7 +268,7 @@ async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
                 remote_was_deleted: false,
             }],
         };
-        db.store_ats_snapshot(t, &snap).await.unwrap();
+        db.store_ats_snapshot(t, &snap, true).await.unwrap();
         let users: Vec<String> = db
             .ats_users(t)
             .await
@@ -272,7 +287,7 @@ async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
             jobs: vec![job("j1", "Backend (renamed)")],
             stages: snap.stages,
         };
-        db.store_ats_snapshot(t, &second).await.unwrap();
+        db.store_ats_snapshot(t, &second, true).await.unwrap();
         let jobs = db.ats_jobs(t, "").await.unwrap();
         assert_eq!(jobs.len(), 2);
         assert_eq!(jobs[0].name, "Backend (renamed)");
@@ -283,6 +298,21 @@ async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
                 .remote_was_deleted
         );
         assert_eq!(db.ats_counts(t).await.unwrap().jobs, 1);
+        // An incremental read brings only what changed: nothing it lacks is marked deleted.
+        let changed = AtsSnapshot {
+            jobs: vec![job("j2", "Frontend (reopened)")],
+            ..Default::default()
+        };
+        db.store_ats_snapshot(t, &changed, false).await.unwrap();
+        let jobs = db.ats_jobs(t, "").await.unwrap();
+        assert_eq!(
+            db.ats_counts(t).await.unwrap().jobs,
+            2,
+            "on {}",
+            db.backend()
+        );
+        assert!(jobs.iter().all(|j| !j.remote_was_deleted));
+        assert_eq!(db.ats_counts(t).await.unwrap().users, 3);
         assert_eq!(
             db.ats_stage_name(t, "s1").await.unwrap().as_deref(),
             Some("Hired")

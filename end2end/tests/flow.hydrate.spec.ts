@@ -3,7 +3,8 @@ import { hydrated, sandboxAccounts, signIn } from './helpers';
 
 // The whole walking skeleton in a hydrated browser: connect through Merge Link (closing it
 // first changes nothing), sync, pick the verification admin, import a job, send a request, the
-// candidate accepts, the push lands, and stage, interview and outcome sync back.
+// candidate accepts, the push lands, and stage, interview and outcome arrive on the open page
+// through webhooks and server-sent events.
 
 async function syncNow(page: Page) {
   await page.goto('/integration');
@@ -82,23 +83,30 @@ test('from login to a synced stage, interview and outcome', async ({ page, reque
   expect(appId).not.toBe('—');
   await expect(page.getByTestId('ats-attachment')).not.toHaveText('—');
 
-  // The ATS moves the application and schedules an interview; Sync now brings them back.
+  // The ATS moves the application and schedules an interview. Its signed webhooks bring both
+  // to the open request page without a reload (server-sent events); the marker set on the
+  // window proves the page was not reloaded.
+  await page.goto(requestUrl);
+  await hydrated(page, true);
+  await page.evaluate(() => { (window as any).__notReloaded = true; });
   const account = (await sandboxAccounts(request)).at(-1).id;
   expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/stage`, { data: { stage_name: 'Technical Interview' } })).ok()).toBeTruthy();
+  await expect(page.getByTestId('stage')).toContainText('Technical Interview (interviewing)');
   expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/interviews`, {
     data: { start_at: '2026-12-10T09:00:00Z', end_at: '2026-12-10T10:00:00Z', location: 'Cape Town office' },
   })).ok()).toBeTruthy();
-  await syncNow(page);
-  await page.goto(requestUrl);
-  await expect(page.getByTestId('stage')).toContainText('Technical Interview (interviewing)');
   await expect(page.getByTestId('interview')).toContainText('2026-12-10 09:00 – 10:00 UTC');
   await expect(page.getByTestId('interview')).toContainText('Cape Town office');
 
-  // Hired in the ATS: the request closes.
+  // Hired in the ATS: the request closes, still without a reload.
   expect((await request.post(`/_sandbox/accounts/${account}/applications/${appId}/hire`, { data: {} })).ok()).toBeTruthy();
+  await expect(page.getByTestId('request-state')).toContainText('hired');
+  await expect(page.getByTestId('outcome')).toContainText('hired on');
+  expect(await page.evaluate(() => (window as any).__notReloaded)).toBe(true);
+
+  // Sync now still works by hand and finds everything up to date.
   await syncNow(page);
   await page.goto(requestUrl);
   await expect(page.getByTestId('request-state')).toContainText('hired');
-  await expect(page.getByTestId('outcome')).toContainText('hired on');
   expect(errors).toEqual([]);
 });

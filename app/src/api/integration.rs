@@ -30,6 +30,8 @@ pub struct Connection {
 /// Sync progress and history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncState {
+    /// The run's id (a new run has a new one).
+    pub run: i64,
     pub running: bool,
     pub failed: bool,
     pub error: Option<String>,
@@ -112,7 +114,7 @@ pub async fn sync_now() -> Result<(), AppError> {
         if ctx.db.connection(member.tenant_id()).await?.is_none() {
             return Err(AppError::Validation("Connect your ATS first.".into()));
         }
-        crate::ssr::sync::request_sync(&ctx, member.tenant_id()).await?;
+        crate::ssr::sync::request_sync(&ctx, member.tenant_id(), true).await?;
         Ok(())
     }
     .await;

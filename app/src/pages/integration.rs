@@ -19,20 +19,21 @@ use crate::{
 #[component]
 pub fn IntegrationPage() -> impl IntoView {
     let key = refresh_key();
+    let live = crate::live::live_key();
     let tick = RwSignal::new(0u32);
-    let data = Resource::new(move || (key(), tick.get()), |_| get_integration());
+    let data = Resource::new(move || (key(), tick.get(), live()), |_| get_integration());
     view! {
         <Title text="Integration · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Integration"</h1>
         <Flash/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(i) => view! { <IntegrationView i tick/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

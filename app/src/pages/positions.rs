@@ -15,19 +15,20 @@ use crate::{
 #[component]
 pub fn PositionsPage() -> impl IntoView {
     let key = refresh_key();
-    let data = Resource::new(key, |_| list_positions(String::new()));
+    let live = crate::live::live_key();
+    let data = Resource::new(move || (key(), live()), |_| list_positions(String::new()));
     view! {
         <Title text="Positions · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Positions"</h1>
         <Flash/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <PositionsView p/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -14,22 +14,23 @@ use crate::{
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let key = refresh_key();
+    let live = crate::live::live_key();
     let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), key()),
-        |(id, _)| get_request(id),
+        move || (params.read().get("id").unwrap_or_default(), key(), live()),
+        |(id, _, _)| get_request(id),
     );
     view! {
         <Title text="Interview request · ATS Bridge"/>
         <p><a class="text-blue-800 underline" href="/requests">"← All requests"</a></p>
         <Flash/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(r) => view! { <RequestView r/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -12,19 +12,20 @@ use crate::{
 #[component]
 pub fn RequestsPage() -> impl IntoView {
     let key = refresh_key();
-    let data = Resource::new(key, |_| list_requests());
+    let live = crate::live::live_key();
+    let data = Resource::new(move || (key(), live()), |_| list_requests());
     view! {
         <Title text="Interview requests · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Interview requests"</h1>
         <Flash/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(r) => view! { <RequestsView r/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -45,6 +45,15 @@ pub struct Config {
     /// Seed the demo company on an empty database (`ATSB_SEED_DEMO`; on by default only with
     /// the embedded sandbox, e.g. for staging against a standalone sandbox).
     pub seed_demo: bool,
+    /// The Merge plan's rate limit per linked account (`ATSB_MERGE_RATE_LIMIT`, e.g. `100`,
+    /// `400/60s`; default 100 per minute).
+    pub merge_rate: super::rate_budget::RateLimit,
+    /// How often a tenant's sync is a full pass (the safety net that also finds deletions);
+    /// the syncs in between are incremental.
+    pub full_sync_every: std::time::Duration,
+    /// How far before its watermark an incremental pull reaches back (clock skew, writes
+    /// during the last pull).
+    pub sync_overlap: std::time::Duration,
 }
 
 impl fmt::Debug for Config {
@@ -67,6 +76,9 @@ impl fmt::Debug for Config {
             .field("sync_lease", &self.sync_lease)
             .field("sync_workers", &self.sync_workers)
             .field("seed_demo", &self.seed_demo)
+            .field("merge_rate", &self.merge_rate)
+            .field("full_sync_every", &self.full_sync_every)
+            .field("sync_overlap", &self.sync_overlap)
             .finish()
     }
 }
@@ -181,7 +193,23 @@ impl Config {
             push_lease: std::time::Duration::from_secs(positive(&get, "ATSB_PUSH_LEASE_SECS", 60)?),
             sync_lease: std::time::Duration::from_secs(positive(&get, "ATSB_SYNC_LEASE_SECS", 60)?),
             sync_workers: positive(&get, "ATSB_SYNC_WORKERS", 2)? as usize,
+            full_sync_every: std::time::Duration::from_secs(positive(
+                &get,
+                "ATSB_FULL_SYNC_EVERY_SECS",
+                86_400,
+            )?),
+            sync_overlap: std::time::Duration::from_secs(positive(
+                &get,
+                "ATSB_SYNC_OVERLAP_SECS",
+                120,
+            )?),
             seed_demo: get("ATSB_SEED_DEMO").map(|v| v != "0").unwrap_or(sandbox),
+            merge_rate: match get("ATSB_MERGE_RATE_LIMIT") {
+                Some(v) => super::rate_budget::RateLimit::parse(&v).with_context(|| {
+                    format!("ATSB_MERGE_RATE_LIMIT must be like 100 or 400/60s (got {v:?})")
+                })?,
+                None => Default::default(),
+            },
             sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
                 Some(v) => v
                     .parse()

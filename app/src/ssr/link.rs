@@ -50,7 +50,12 @@ pub async fn complete_link(
         .exchange_public_token(public_token)
         .await
         .map_err(exchange_failed)?;
-    let details = state.merge.account_details(&account.account_token).await?;
+    let details = super::retry::once(
+        state,
+        admin.tenant_id(),
+        state.merge.account_details(&account.account_token),
+    )
+    .await?;
     let (origin_id, _) = state.db.tenant(admin.tenant_id()).await?;
     if details
         .end_user_origin_id
@@ -98,7 +103,7 @@ pub async fn complete_link(
     // Writes that waited for a (re)link resume now.
     state.db.requeue_waiting_pushes(admin.tenant_id()).await?;
     state.push_wake.notify_one();
-    super::sync::request_sync(state, admin.tenant_id()).await?;
+    super::sync::request_sync(state, admin.tenant_id(), true).await?;
     Ok(())
 }
 
@@ -124,7 +129,7 @@ pub async fn disconnect(
         )));
     }
     let token = state.crypto.decrypt(&conn.account_token_enc)?;
-    match state.merge.delete_account(&token).await {
+    match super::retry::once(state, t, state.merge.delete_account(&token)).await {
         // Already gone at Merge: finish the job here.
         Ok(()) | Err(merge::MergeError::Unauthorized) => {}
         Err(e) => {

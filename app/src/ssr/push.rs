@@ -177,6 +177,14 @@ impl From<sqlx::Error> for Stop {
 
 /// Runs one claimed push to completion or to its next stop, and records the outcome.
 pub async fn run(state: &AppState, job: PushJob) -> anyhow::Result<()> {
+    let tenant = job.tenant_id;
+    let recorded = record(state, job).await;
+    // Open pages of the tenant show the push's new state.
+    super::events::publish(state, tenant, "request", None).await;
+    recorded
+}
+
+async fn record(state: &AppState, job: PushJob) -> anyhow::Result<()> {
     let outcome = steps(state, &job).await;
     let db = &state.db;
     let (failure, next) = match outcome {
@@ -353,9 +361,11 @@ impl Push<'_> {
     /// the list is kept.
     async fn candidate_by_email(&self, email: &str) -> Result<Option<String>, Stop> {
         let q = ListQuery::default().filter("email_addresses", email);
-        let page = retry::read(|| self.state.merge.list_candidates(&self.token, &q))
-            .await
-            .map_err(|e| self.stop(e))?;
+        let page = retry::read(self.state, self.job.tenant_id, || {
+            self.state.merge.list_candidates(&self.token, &q)
+        })
+        .await
+        .map_err(|e| self.stop(e))?;
         Ok(page
             .results
             .into_iter()
@@ -379,9 +389,11 @@ impl Push<'_> {
         let q = ListQuery::default()
             .filter("candidate_id", candidate_id)
             .filter("job_id", job_id);
-        let page = retry::read(|| self.state.merge.list_applications(&self.token, &q))
-            .await
-            .map_err(|e| self.stop(e))?;
+        let page = retry::read(self.state, self.job.tenant_id, || {
+            self.state.merge.list_applications(&self.token, &q)
+        })
+        .await
+        .map_err(|e| self.stop(e))?;
         Ok(page
             .results
             .into_iter()
@@ -446,7 +458,7 @@ impl Push<'_> {
         find: impl AsyncFnOnce() -> Result<Option<String>, Stop>,
     ) -> Result<String, Stop> {
         self.before_write(step).await?;
-        match write().await {
+        match retry::once(self.state, self.job.tenant_id, write()).await {
             Ok(id) => {
                 failpoint::hit(&format!("{step}:after"));
                 created_id(id)
@@ -507,11 +519,14 @@ impl Push<'_> {
         let nested = self.candidate_model(req).await?;
         let model = self.application_model(Ref::Object(Box::new(nested)), job_id);
         self.before_write("application").await?;
-        let created = self
-            .state
-            .merge
-            .create_application(&self.token, &model, self.remote_user())
-            .await;
+        let created = retry::once(
+            self.state,
+            self.job.tenant_id,
+            self.state
+                .merge
+                .create_application(&self.token, &model, self.remote_user()),
+        )
+        .await;
         let failed = match created {
             Ok(resp) => {
                 failpoint::hit("application:after");
@@ -552,9 +567,11 @@ impl Push<'_> {
         name: &str,
     ) -> Result<Option<String>, Stop> {
         let q = ListQuery::default().filter("candidate_id", candidate_id);
-        let page = retry::read(|| self.state.merge.list::<Attachment>(&self.token, &q))
-            .await
-            .map_err(|e| self.stop(e))?;
+        let page = retry::read(self.state, self.job.tenant_id, || {
+            self.state.merge.list::<Attachment>(&self.token, &q)
+        })
+        .await
+        .map_err(|e| self.stop(e))?;
         Ok(page
             .results
             .into_iter()

@@ -1,10 +1,14 @@
-//! Bounded retries for Merge reads: honour `Retry-After` on 429, back off with jitter on 5xx
-//! and timeouts, give up after a few attempts. Writes are never retried blindly (see `push`).
+//! Every Merge call goes through here: it first takes a slot of the tenant's rate budget
+//! (`rate_budget`), and a failure is counted for the per-IP rule. Reads are retried a bounded
+//! number of times: `Retry-After` is honoured on 429, 5xx and timeouts back off with jitter.
+//! Writes are never retried blindly (see `push`).
 
 use std::{future::Future, time::Duration};
 
 use merge::MergeError;
 use rand::Rng;
+
+use super::{rate_budget, state::AppState};
 
 /// How many times a read is retried before its error is reported.
 pub const MAX_RETRIES: u32 = 4;
@@ -18,16 +22,30 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(ms)
 }
 
+/// Makes one Merge call for the tenant within its rate budget (no retry).
+pub async fn once<T>(
+    state: &AppState,
+    tenant_id: i64,
+    call: impl Future<Output = Result<T, MergeError>>,
+) -> Result<T, MergeError> {
+    rate_budget::take(state, tenant_id).await;
+    let result = call.await;
+    if result.is_err() {
+        state.merge_failures.record(std::time::Instant::now());
+    }
+    result
+}
+
 /// Runs a read, retrying retryable failures. The closure must repeat the exact same request
 /// (same cursor and parameters), so a retried page is read again, never skipped.
-pub async fn read<T, F, Fut>(mut call: F) -> Result<T, MergeError>
+pub async fn read<T, F, Fut>(state: &AppState, tenant_id: i64, mut call: F) -> Result<T, MergeError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, MergeError>>,
 {
     let mut attempt = 0;
     loop {
-        match call().await {
+        match once(state, tenant_id, call()).await {
             Err(e) if attempt < MAX_RETRIES && e.is_retryable() => {
                 let wait = match &e {
                     MergeError::RateLimited {

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir, timeout::TimeoutLayer};
 
-use super::{marketplace_api, profile, state::AppState, webhooks};
+use super::{events, marketplace_api, profile, state::AppState, webhooks};
 use crate::app::{shell, App};
 
 /// Largest request body accepted anywhere (server functions, API, webhooks).
@@ -60,12 +60,17 @@ pub fn router(state: AppState) -> Router {
             .merge(sandbox.link_router())
             .merge(sandbox.control_router());
     }
-    app.layer(middleware::from_fn_with_state(state, protect))
+    // Every request is bounded in time, except the long-lived event stream.
+    let app = app.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(30),
+    ));
+    let live = Router::new()
+        .route("/events", get(events::stream))
+        .with_state(state.clone());
+    app.merge(live)
+        .layer(middleware::from_fn_with_state(state, protect))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
 }
 
 async fn ready(State(state): State<AppState>) -> Response {

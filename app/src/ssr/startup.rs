@@ -62,6 +62,8 @@ pub async fn build_state(
         sandbox,
         push_wake: Arc::new(tokio::sync::Notify::new()),
         sync_wake: Arc::new(tokio::sync::Notify::new()),
+        events: Default::default(),
+        merge_failures: Default::default(),
         worker_id: format!(
             "worker-{}",
             secret_token().chars().take(10).collect::<String>()
@@ -94,6 +96,7 @@ pub async fn serve(
         }
         (true, _) => worker::start(state.clone(), shutdown.clone()),
     };
+    super::events::spawn_listener(&state);
     let app = router::router(state);
     let mut stop = shutdown;
     let served = axum::serve(

@@ -29,6 +29,12 @@ pub struct AppState {
     /// Wakes a sync worker when a sync is requested.
     #[from_ref(skip)]
     pub sync_wake: Arc<Notify>,
+    /// This process's fan-out of live changes to open pages.
+    #[from_ref(skip)]
+    pub events: super::events::Events,
+    /// This process's recent failed Merge calls (Merge's per-IP rule).
+    #[from_ref(skip)]
+    pub merge_failures: super::rate_budget::Failures,
     /// This process's name on the leases it holds.
     pub worker_id: Arc<str>,
 }

@@ -1,18 +1,28 @@
-//! Reading the tenant's ATS through Merge: users, jobs and job interview stages in full, then
-//! the stage, outcome and interviews of marketplace applications only. A sync that fails on any
+//! Reading the tenant's ATS through Merge: users, jobs and job interview stages, then the
+//! stage, outcome and interviews of marketplace applications only. A sync that fails on any
 //! page changes none of the stored ATS data.
+//!
+//! Most syncs are incremental: each model is asked only for records modified after the start
+//! of its last completed pull (minus an overlap, `ATSB_SYNC_OVERLAP_SECS`), deleted ones
+//! included, and what
+//! comes back is upserted by Merge id. A full pass (the first sync, Sync now, and every
+//! `ATSB_FULL_SYNC_EVERY_SECS`) reads everything, and only a full pass that read every page
+//! marks records it did not see as deleted.
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use merge::{
     types::{Application, CommonModel, Job, JobInterviewStage, RemoteUser},
     ListQuery, MergeError,
 };
 
 use super::{
+    events,
     repo::{
         ats::{AtsJobRow, AtsSnapshot, AtsStageRow, AtsUserRow},
         connections::SyncProgress,
+        now,
         requests::{ApplicationProgress, InterviewRow},
     },
     retry,
@@ -23,10 +33,36 @@ use super::{
 /// Records per page (Merge's maximum).
 const PAGE_SIZE: u32 = 100;
 
+/// Whether this sync reads everything, given when the last full pass completed.
+pub fn is_full_pass(
+    last_full_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    every: std::time::Duration,
+) -> bool {
+    match last_full_at {
+        None => true,
+        Some(at) => now - at >= chrono::Duration::from_std(every).unwrap_or(chrono::Duration::MAX),
+    }
+}
+
+/// Where an incremental pull of a model starts: its watermark minus the overlap (None: the
+/// whole model). The overlap covers clock skew between Merge and us and records written while
+/// the last pull was reading; records read twice are simply upserted again.
+pub fn pull_from(
+    watermark: Option<DateTime<Utc>>,
+    overlap: std::time::Duration,
+) -> Option<DateTime<Utc>> {
+    let overlap = chrono::Duration::from_std(overlap).unwrap_or(chrono::Duration::MAX);
+    watermark.map(|w| w - overlap)
+}
+
 /// Queues a sync of the tenant; a sync worker (in this or another server process) runs it as
-/// soon as it is free.
-pub async fn request_sync(state: &AppState, tenant_id: i64) -> anyhow::Result<()> {
+/// soon as it is free. `full` makes it a full pass (Sync now, a new connection).
+pub async fn request_sync(state: &AppState, tenant_id: i64, full: bool) -> anyhow::Result<()> {
     state.db.request_sync(tenant_id).await?;
+    if full {
+        state.db.want_full_sync(tenant_id).await?;
+    }
     state.sync_wake.notify_one();
     Ok(())
 }
@@ -55,6 +91,7 @@ pub async fn sync_tenant(state: &AppState, tenant_id: i64) -> anyhow::Result<boo
     let result = run(state, tenant_id, run_id).await;
     let error = result.as_ref().err().map(user_message);
     state.db.finish_sync_run(run_id, error.as_deref()).await?;
+    events::publish(state, tenant_id, "sync", None).await;
     result.map(|_| true)
 }
 
@@ -75,9 +112,25 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
     };
     let token = state.crypto.decrypt(&conn.account_token_enc)?;
     let mut progress = SyncProgress::default();
+    let marks = state.db.watermarks(tenant_id).await?;
+    let full = is_full_pass(marks.last_full_at, now(), state.config.full_sync_every);
+    let pull = |model: &str| Pull {
+        tenant_id,
+        run_id,
+        since: if full {
+            None
+        } else {
+            pull_from(
+                marks.pulled_from.get(model).copied(),
+                state.config.sync_overlap,
+            )
+        },
+    };
 
-    let users = read_all::<RemoteUser>(state, &token, run_id, &mut progress, |pr, n| pr.users += n)
-        .await?
+    let (users, users_from) = pull("users")
+        .read_all::<RemoteUser>(state, &token, &mut progress, |pr, n| pr.users += n)
+        .await?;
+    let users = users
         .into_iter()
         .map(|u| AtsUserRow {
             merge_id: u.id,
@@ -89,8 +142,10 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
             remote_was_deleted: u.remote_was_deleted.unwrap_or(false),
         })
         .collect();
-    let jobs = read_all::<Job>(state, &token, run_id, &mut progress, |pr, n| pr.jobs += n)
-        .await?
+    let (jobs, jobs_from) = pull("jobs")
+        .read_all::<Job>(state, &token, &mut progress, |pr, n| pr.jobs += n)
+        .await?;
+    let jobs = jobs
         .into_iter()
         .map(|j| AtsJobRow {
             name: j.name.unwrap_or_else(|| format!("Job {}", j.id)),
@@ -100,29 +155,46 @@ async fn run(state: &AppState, tenant_id: i64, run_id: i64) -> anyhow::Result<()
             remote_was_deleted: j.remote_was_deleted.unwrap_or(false),
         })
         .collect();
-    let stages =
-        read_all::<JobInterviewStage>(state, &token, run_id, &mut progress, |pr, n| pr.stages += n)
-            .await?
-            .into_iter()
-            .map(|s| AtsStageRow {
-                name: s.name.unwrap_or_else(|| "Unnamed stage".into()),
-                job_merge_id: s.job.as_ref().map(|j| j.id().to_string()),
-                merge_id: s.id,
-                stage_order: s.stage_order,
-                remote_was_deleted: s.remote_was_deleted.unwrap_or(false),
-            })
-            .collect();
+    let (stages, stages_from) = pull("stages")
+        .read_all::<JobInterviewStage>(state, &token, &mut progress, |pr, n| pr.stages += n)
+        .await?;
+    let stages = stages
+        .into_iter()
+        .map(|s| AtsStageRow {
+            name: s.name.unwrap_or_else(|| "Unnamed stage".into()),
+            job_merge_id: s.job.as_ref().map(|j| j.id().to_string()),
+            merge_id: s.id,
+            stage_order: s.stage_order,
+            remote_was_deleted: s.remote_was_deleted.unwrap_or(false),
+        })
+        .collect();
     let snapshot = AtsSnapshot {
         users,
         jobs,
         stages,
     };
-    state.db.store_ats_snapshot(tenant_id, &snapshot).await?;
+    state
+        .db
+        .store_ats_snapshot(tenant_id, &snapshot, full)
+        .await?;
+    state
+        .db
+        .save_watermarks(
+            tenant_id,
+            &[
+                ("users", users_from),
+                ("jobs", jobs_from),
+                ("stages", stages_from),
+            ],
+            full,
+        )
+        .await?;
 
     let names = user_names(&snapshot.users);
     for (request_id, application_id) in state.db.open_applications(tenant_id).await? {
         let pr = read_application(state, &token, tenant_id, &application_id, &names).await?;
         state.db.store_progress(tenant_id, request_id, &pr).await?;
+        events::publish(state, tenant_id, "request", None).await;
         progress.applications += 1;
         state.db.sync_progress(run_id, progress).await?;
     }
@@ -151,6 +223,7 @@ pub async fn sync_application(
     )
     .await?;
     state.db.store_progress(tenant_id, request_id, &pr).await?;
+    events::publish(state, tenant_id, "request", None).await;
     Ok(())
 }
 
@@ -176,30 +249,52 @@ pub fn display_name(u: &AtsUserRow) -> String {
     }
 }
 
-/// Reads every page of one model with the same parameters, reporting progress per page.
-async fn read_all<M: CommonModel>(
-    state: &AppState,
-    token: &str,
+/// One model's pull within a sync run.
+struct Pull {
+    tenant_id: i64,
     run_id: i64,
-    progress: &mut SyncProgress,
-    count: impl Fn(&mut SyncProgress, i64),
-) -> anyhow::Result<Vec<M>> {
-    let mut q = ListQuery::default()
-        .page_size(PAGE_SIZE)
-        .include_deleted_data(true);
-    let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    loop {
-        let page = retry::read(|| state.merge.list::<M>(token, &q)).await?;
-        let n = page.results.len() as i64;
-        out.extend(page.results);
-        progress.pages += 1;
-        count(progress, n);
-        state.db.sync_progress(run_id, *progress).await?;
-        match page.next {
-            Some(next) if seen.insert(next.clone()) => q.cursor = Some(next),
-            Some(next) => anyhow::bail!("Merge returned the cursor {next} twice"),
-            None => return Ok(out),
+    /// Only records modified after this (None: all of them).
+    since: Option<DateTime<Utc>>,
+}
+
+impl Pull {
+    /// Reads every page of one model with the same parameters, reporting progress per page.
+    /// Returns the records and when the pull started (the model's next watermark).
+    async fn read_all<M: CommonModel>(
+        &self,
+        state: &AppState,
+        token: &str,
+        progress: &mut SyncProgress,
+        count: impl Fn(&mut SyncProgress, i64),
+    ) -> anyhow::Result<(Vec<M>, DateTime<Utc>)> {
+        let started = now();
+        let mut q = ListQuery::default()
+            .page_size(PAGE_SIZE)
+            .include_deleted_data(true);
+        if let Some(since) = self.since {
+            q = q.modified_after(since);
+        }
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut announced = std::time::Instant::now();
+        loop {
+            let page =
+                retry::read(state, self.tenant_id, || state.merge.list::<M>(token, &q)).await?;
+            let n = page.results.len() as i64;
+            out.extend(page.results);
+            progress.pages += 1;
+            count(progress, n);
+            state.db.sync_progress(self.run_id, *progress).await?;
+            // Open integration pages follow a long sync, a few times a second at most.
+            if announced.elapsed() >= std::time::Duration::from_millis(500) {
+                events::publish(state, self.tenant_id, "sync", None).await;
+                announced = std::time::Instant::now();
+            }
+            match page.next {
+                Some(next) if seen.insert(next.clone()) => q.cursor = Some(next),
+                Some(next) => anyhow::bail!("Merge returned the cursor {next} twice"),
+                None => return Ok((out, started)),
+            }
         }
     }
 }
@@ -213,7 +308,7 @@ async fn read_application(
     application_id: &str,
     names: &HashMap<String, String>,
 ) -> anyhow::Result<ApplicationProgress> {
-    let app: Application = retry::read(|| {
+    let app: Application = retry::read(state, tenant_id, || {
         state
             .merge
             .retrieve_application(token, application_id, &["current_stage", "reject_reason"])
@@ -239,7 +334,7 @@ async fn read_application(
         .filter("application_id", application_id);
     let mut interviews = Vec::new();
     loop {
-        let page = retry::read(|| state.merge.list_interviews(token, &q)).await?;
+        let page = retry::read(state, tenant_id, || state.merge.list_interviews(token, &q)).await?;
         for i in page.results {
             // Defence in depth: keep only interviews of this marketplace application.
             if i.application.as_ref().map(|a| a.id()) != Some(application_id) {
@@ -280,4 +375,38 @@ async fn read_application(
         reject_reason,
         interviews,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_first_sync_and_a_stale_one_are_full_passes() {
+        let day = std::time::Duration::from_secs(86_400);
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap();
+        assert!(is_full_pass(None, now, day));
+        assert!(!is_full_pass(
+            Some(now - chrono::Duration::hours(23)),
+            now,
+            day
+        ));
+        assert!(is_full_pass(
+            Some(now - chrono::Duration::hours(24)),
+            now,
+            day
+        ));
+    }
+
+    #[test]
+    fn an_incremental_pull_reaches_back_by_the_overlap() {
+        let mark = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap();
+        let two_minutes = std::time::Duration::from_secs(120);
+        assert_eq!(
+            pull_from(Some(mark), two_minutes),
+            Some(Utc.with_ymd_and_hms(2026, 12, 3, 11, 58, 0).unwrap())
+        );
+        assert_eq!(pull_from(None, two_minutes), None);
+    }
 }

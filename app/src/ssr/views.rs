@@ -75,6 +75,7 @@ pub async fn integration(
     });
     let (latest, ok) = state.db.sync_runs(t).await?;
     let sync = latest.map(|r| SyncState {
+        run: r.id,
         running: r.state == "running",
         failed: r.state == "failed",
         error: r.error,

@@ -102,8 +102,13 @@ async fn process(state: &AppState, payload: &WebhookPayload) -> anyhow::Result<O
     let application_id = match event.split_once('.').map(|(model, _)| model) {
         Some("linkedaccount") => {
             if event == "linkedaccount.synced" {
-                sync::request_sync(state, tenant).await?;
+                sync::request_sync(state, tenant, false).await?;
             }
+            return Ok(Some(account.id.clone()));
+        }
+        // Users, jobs and stages: an incremental pull reads what changed since the last one.
+        Some("job" | "jobinterviewstage" | "remoteuser") => {
+            sync::request_sync(state, tenant, false).await?;
             return Ok(Some(account.id.clone()));
         }
         Some("application") => payload.data_as::<Application>().ok().map(|a| a.id),

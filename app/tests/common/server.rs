@@ -50,23 +50,35 @@ pub enum Backend {
 impl Backend {
     /// Starts an in-process app on a fresh database of this kind.
     pub async fn spawn(self) -> TestApp {
-        match self {
-            Backend::Sqlite => spawn_app().await,
-            Backend::Postgres => {
-                let dir = std::env::temp_dir().join(format!("atsb-flow-{}", super::uuid()));
-                spawn_app_on(&super::postgres_url().await, &dir).await
-            }
-        }
+        self.spawn_with(&[]).await
+    }
+
+    /// The same, with extra configuration (`ATSB_...` variables).
+    pub async fn spawn_with(self, env: &[(&str, &str)]) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("atsb-flow-{}", super::uuid()));
+        let db = match self {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("atsb.db").display()),
+            Backend::Postgres => super::postgres_url().await,
+        };
+        spawn_app_with(&db, &dir, env).await
     }
 }
 
 /// Starts the app on the given database URL, with its generated secrets under `dir`.
 pub async fn spawn_app_on(db: &str, dir: &std::path::Path) -> TestApp {
+    spawn_app_with(db, dir, &[]).await
+}
+
+/// Starts the app on the given database URL with extra configuration.
+pub async fn spawn_app_with(db: &str, dir: &std::path::Path, env: &[(&str, &str)]) -> TestApp {
     let cfg = Config::from_lookup(
         |k| match k {
             "ATSB_DATABASE_URL" => Some(db.to_string()),
             "ATSB_SYNC_INTERVAL_SECS" => Some("3600".into()),
-            _ => None,
+            _ => env
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string()),
         },
         dir,
     )

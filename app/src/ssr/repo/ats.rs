@@ -55,9 +55,15 @@ pub struct AtsCounts {
 }
 
 impl Db {
-    /// Writes a complete snapshot: upserts every record and marks records the snapshot no
-    /// longer contains as deleted. Only call it with a snapshot whose every page was read.
-    pub async fn store_ats_snapshot(&self, tenant_id: i64, s: &AtsSnapshot) -> sqlx::Result<()> {
+    /// Writes what a sync read, in one transaction: upserts every record by Merge id. With
+    /// `complete` (a full pass whose every page was read) records it no longer contains are
+    /// marked deleted; an incremental read never marks anything deleted.
+    pub async fn store_ats_snapshot(
+        &self,
+        tenant_id: i64,
+        s: &AtsSnapshot,
+        complete: bool,
+    ) -> sqlx::Result<()> {
         let t = now();
         on_db!(self, |p| {
             let mut tx = p.begin_write().await?;
@@ -70,7 +76,10 @@ impl Db {
             if connected.is_none() {
                 return tx.commit().await;
             }
-            for table in ["ats_users", "ats_jobs", "ats_stages"] {
+            for table in ["ats_users", "ats_jobs", "ats_stages"]
+                .iter()
+                .filter(|_| complete)
+            {
                 sqlx::query(&format!("UPDATE {table} SET remote_was_deleted = TRUE, updated_at = $2 WHERE tenant_id = $1"))
                     .bind(tenant_id)
                     .bind(t)

@@ -149,6 +149,7 @@ impl Db {
             for table in [
                 "connections",
                 "sync_jobs",
+                "sync_watermarks",
                 "sync_runs",
                 "ats_users",
                 "ats_jobs",

@@ -6,6 +6,7 @@ pub mod ats;
 pub mod connections;
 pub mod marketplace;
 pub mod push_jobs;
+pub mod rate_budget;
 pub mod requests;
 pub mod stage_mappings;
 pub mod sync_jobs;

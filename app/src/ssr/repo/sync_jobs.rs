@@ -1,9 +1,14 @@
 //! The sync schedule: one row per connected tenant, leased by one worker at a time.
 
-use chrono::Duration;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
 
 use super::now;
-use crate::{on_db, ssr::db::Db};
+use crate::{
+    on_db,
+    ssr::db::{BeginWrite, Db},
+};
 
 const CLAIM_SQLITE: &str =
     "UPDATE sync_jobs SET lease_until = $2, lease_owner = $3, started_at = $1, updated_at = $1 \
@@ -123,5 +128,79 @@ impl Db {
         .fetch_optional(p)
         .await)?;
         Ok(owner.flatten())
+    }
+}
+
+/// Where the next sync of a tenant starts from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Watermarks {
+    /// When the last full pass completed (None: never, or a full pass was asked for).
+    pub last_full_at: Option<DateTime<Utc>>,
+    /// Per model, when its last completed pull started.
+    pub pulled_from: HashMap<String, DateTime<Utc>>,
+}
+
+impl Db {
+    /// The tenant's watermarks.
+    pub async fn watermarks(&self, tenant_id: i64) -> sqlx::Result<Watermarks> {
+        let last_full_at: Option<Option<DateTime<Utc>>> = on_db!(self, |p| sqlx::query_scalar(
+            "SELECT last_full_at FROM sync_jobs WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .fetch_optional(p)
+        .await)?;
+        let rows: Vec<(String, DateTime<Utc>)> = on_db!(self, |p| sqlx::query_as(
+            "SELECT model, pulled_from FROM sync_watermarks WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(Watermarks {
+            last_full_at: last_full_at.flatten(),
+            pulled_from: rows.into_iter().collect(),
+        })
+    }
+
+    /// Records completed pulls: each model's start time, and the pass's end if it was full.
+    pub async fn save_watermarks(
+        &self,
+        tenant_id: i64,
+        pulled_from: &[(&str, DateTime<Utc>)],
+        full: bool,
+    ) -> sqlx::Result<()> {
+        let t = now();
+        on_db!(self, |p| {
+            let mut tx = p.begin_write().await?;
+            for (model, from) in pulled_from {
+                sqlx::query(
+                    "INSERT INTO sync_watermarks (tenant_id, model, pulled_from) VALUES ($1, $2, $3) \
+                     ON CONFLICT (tenant_id, model) DO UPDATE SET pulled_from = excluded.pulled_from",
+                )
+                .bind(tenant_id)
+                .bind(*model)
+                .bind(*from)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if full {
+                sqlx::query("UPDATE sync_jobs SET last_full_at = $2 WHERE tenant_id = $1")
+                    .bind(tenant_id)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })
+    }
+
+    /// Makes the tenant's next sync a full pass (Sync now, after a relink).
+    pub async fn want_full_sync(&self, tenant_id: i64) -> sqlx::Result<()> {
+        on_db!(self, |p| sqlx::query(
+            "UPDATE sync_jobs SET last_full_at = NULL WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .execute(p)
+        .await
+        .map(|_| ()))
     }
 }
