@@ -4,6 +4,7 @@
 //! error with an empty body, the guarded retry, erasure, data minimisation, the stage mapping
 //! and time zones.
 
+#[macro_use]
 mod common;
 
 use app::ssr::push::ADMIN_INVALID;
@@ -604,27 +605,6 @@ async fn disconnecting_deletes_the_account_purges_synced_data_and_cancels_queued
     app.connect("greenhouse").await;
     let (_, i) = app.get_fn("integration", &[]).await;
     assert!(i["counts"][1].as_i64().unwrap() > 0);
-}
-
-/// Every scenario above runs on SQLite and on PostgreSQL.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                if super::common::skip_pg() {
-                    return;
-                }
-                super::$name(super::Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_both_backends!(

@@ -2,6 +2,7 @@
 //! rate budget, 429s with and without `Retry-After`, 5xx retries, full passes that fail, and
 //! incremental pulls that read only what changed.
 
+#[macro_use]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -187,26 +188,6 @@ async fn a_failed_full_pass_marks_nothing_deleted_and_incremental_pulls_read_onl
         Some(json!("CLOSED")),
         "{p}"
     );
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                if super::common::skip_pg() {
-                    return;
-                }
-                super::$name(super::Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_both_backends!(

@@ -2,6 +2,29 @@
 
 #![allow(dead_code)]
 
+/// Runs each named `async fn(Backend)` scenario as two tests, `sqlite::<name>` and
+/// `postgres::<name>` (the latter skipped only, loudly, with `ATSB_SKIP_PG=1`).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if super::common::skip_pg() {
+                    return;
+                }
+                super::$name(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
 use app::ssr::db::Db;
 
 /// The PostgreSQL server tests use (`ATSB_TEST_PG_URL`).
