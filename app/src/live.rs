@@ -9,6 +9,7 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 struct Live {
     tick: RwSignal<u32>,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     open: StoredValue<bool>,
 }
 
@@ -28,15 +29,11 @@ pub fn live_key() -> impl Fn() -> u32 + Copy + Send + Sync + 'static {
 
 /// Opens the event stream (in the browser, once per page load, for a signed-in person).
 pub fn connect() {
-    let Some(live) = use_context::<Live>() else {
-        return;
-    };
-    if live.open.get_value() {
-        return;
-    }
     #[cfg(feature = "hydrate")]
-    if open_stream(live.tick) {
-        live.open.set_value(true);
+    if let Some(live) = use_context::<Live>() {
+        if !live.open.get_value() && open_stream(live.tick) {
+            live.open.set_value(true);
+        }
     }
 }
 

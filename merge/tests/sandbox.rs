@@ -1266,7 +1266,10 @@ async fn requests_to_the_merge_api_are_counted_by_route() {
     let (s, reset) = sb.control(Method::DELETE, "/_sandbox/requests", None).await;
     assert_eq!(
         (s, reset),
-        (200, json!({"total": 0, "throttled": 0, "by_route": {}}))
+        (
+            200,
+            json!({"total": 0, "throttled": 0, "ip_blocked": 0, "by_route": {}})
+        )
     );
 
     let c = client(&sb);
@@ -1300,6 +1303,7 @@ async fn requests_to_the_merge_api_are_counted_by_route() {
         json!({
             "total": 7,
             "throttled": 1,
+            "ip_blocked": 0,
             "by_route": {
                 "GET /api/ats/v1/candidates": 2,
                 "GET /api/ats/v1/candidates/{id}": 1,
@@ -1318,4 +1322,36 @@ async fn requests_to_the_merge_api_are_counted_by_route() {
     );
     sb.sandbox.reset_requests();
     assert_eq!(sb.sandbox.requests().total, 0);
+}
+
+#[tokio::test]
+async fn more_than_twenty_failures_in_ten_seconds_block_the_client_ip_for_a_while() {
+    let sb = TestSandbox::start().await;
+    let acct = sb.link("workable", "t-ip-rule").await;
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/ip-rule",
+            Some(json!({"block_secs": 1})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for _ in 0..20 {
+        assert_eq!(sb.get("not-a-token", "/jobs").await.status(), 401);
+    }
+    // Twenty failures are allowed: a good request still goes through.
+    assert_eq!(sb.get(&acct.token, "/jobs").await.status(), 200);
+    assert_eq!(sb.get("not-a-token", "/jobs").await.status(), 401);
+    // The 21st failure trips the rule: even a good request is refused, with Retry-After.
+    let refused = sb.get(&acct.token, "/jobs").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert!(
+        body["detail"].as_str().unwrap().contains("failed requests"),
+        "{body}"
+    );
+    assert_eq!(sb.sandbox.requests().ip_blocked, 1);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(sb.get(&acct.token, "/jobs").await.status(), 200);
 }

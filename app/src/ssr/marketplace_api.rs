@@ -30,16 +30,15 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// 401 in the API's error shape unless the request carries the bearer token.
-fn require_token(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    if authorised(state, headers) {
-        return Ok(());
-    }
-    Err(error(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "A valid bearer token is required.",
-    ))
+/// 401 in the API's error shape, unless the request carries the bearer token.
+fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+    (!authorised(state, headers)).then(|| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid bearer token is required.",
+        )
+    })
 }
 
 fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
@@ -62,7 +61,7 @@ async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(refused) = require_token(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     respond_with(&state, &id, StatusCode::OK).await
@@ -82,7 +81,7 @@ async fn answer(
     Path(id): Path<String>,
     accept: bool,
 ) -> Response {
-    if let Err(refused) = require_token(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     match invitations::answer(&state, &id, accept).await {
@@ -117,7 +116,7 @@ async fn erase(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(refused) = require_token(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     match state.db.erase_candidate(&id).await {
