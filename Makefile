@@ -27,6 +27,11 @@ test-rust: setup
 test-e2e: build
 	@scripts/phase.sh "end-to-end (Playwright, Chromium)" scripts/e2e.sh
 
+## Benchmarks against the embedded sandbox: prints name=value lines (see README, Performance).
+## BENCH_DB=postgres runs them on PostgreSQL; BENCH_LATENCY_MS sets the sandbox's page latency.
+bench: build
+	@scripts/phase.sh "benchmarks" cargo bench -p app $(TEST_FEATURES) --bench bench
+
 ## The Merge sandbox on its own (127.0.0.1:4010 unless SANDBOX_ADDR says otherwise).
 sandbox:
 	cargo run --release -p merge --features sandbox --bin sandbox

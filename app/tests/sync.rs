@@ -127,6 +127,10 @@ async fn a_failed_full_pass_marks_nothing_deleted_and_incremental_pulls_read_onl
         .await;
     let full = sync_now(&app).await;
     assert_eq!(full["sync"]["failed"], false);
+    assert!(
+        full["sync"]["next_run"].is_string(),
+        "the next sync is shown: {full}"
+    );
     let (_, jobs_total, _) = sandbox_counts(&app, &account).await;
     assert!(full["sync"]["jobs"].as_i64().unwrap() == jobs_total);
 

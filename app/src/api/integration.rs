@@ -42,6 +42,8 @@ pub struct SyncState {
     pub applications: i64,
     pub started_at: String,
     pub last_success: Option<String>,
+    /// When the next scheduled sync is due (None: not scheduled).
+    pub next_run: Option<String>,
 }
 
 /// Everything the integration page shows.

@@ -209,6 +209,9 @@ fn SyncCard(i: Integration) -> impl IntoView {
                             view! { <p><Badge text="up to date" tone=Tone::Good/></p> }.into_any()
                         }}
                         <p class="mt-1 text-sm text-slate-600">"Last successful sync: " {s.last_success.clone().unwrap_or_else(|| "never".into())}</p>
+                        {s.next_run.clone().map(|n| view! {
+                            <p class="text-sm text-slate-600" data-testid="next-sync">"Next sync: " {n}</p>
+                        })}
                     </div>
                 }.into_any(),
             }}

@@ -74,6 +74,7 @@ pub async fn integration(
         requires_admin: c.requires_remote_user_id,
     });
     let (latest, ok) = state.db.sync_runs(t).await?;
+    let next_run = state.db.next_sync_at(t).await?;
     let sync = latest.map(|r| SyncState {
         run: r.id,
         running: r.state == "running",
@@ -88,6 +89,7 @@ pub async fn integration(
         last_success: ok
             .and_then(|o| o.finished_at)
             .map(|t| fmt_time(t, member.zone())),
+        next_run: next_run.map(|t| fmt_time(t, member.zone())),
     });
     let c = state.db.ats_counts(t).await?;
     let link_script_url = state

@@ -125,17 +125,25 @@ impl FromRequestParts<Sandbox> for Linked {
                 "Authentication credentials were not provided: missing X-Account-Token.",
             ));
         };
-        let mut state = sandbox.lock();
-        let Some(acct) = state.account_by_token_mut(token.trim()) else {
-            return Err(unauthorized("Invalid account token."));
+        let (linked, latency) = {
+            let mut state = sandbox.lock();
+            let Some(acct) = state.account_by_token_mut(token.trim()) else {
+                return Err(unauthorized("Invalid account token."));
+            };
+            match check_rate_limit(acct, Instant::now()) {
+                Ok(()) => (Linked(acct.id.clone()), acct.latency),
+                Err(secs) => {
+                    return Err(throttled(
+                        &format!("Request was throttled. Expected available in {secs} seconds."),
+                        secs,
+                    ))
+                }
+            }
         };
-        match check_rate_limit(acct, Instant::now()) {
-            Ok(()) => Ok(Linked(acct.id.clone())),
-            Err(secs) => Err(throttled(
-                &format!("Request was throttled. Expected available in {secs} seconds."),
-                secs,
-            )),
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
         }
+        Ok(linked)
     }
 }
 

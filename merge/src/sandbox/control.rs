@@ -353,6 +353,9 @@ async fn seed(State(sandbox): State<Sandbox>, Path(id): Path<String>, bytes: Byt
     if more.jobs > LIMIT || more.users > LIMIT || more.foreign_applications > LIMIT {
         return Err(bad("At most 100000 of each per call."));
     }
+    if more.extra_stages_per_job > 20 {
+        return Err(bad("At most 20 extra stages per job."));
+    }
     let mut state = sandbox.lock();
     match state.account_mut(&id) {
         Some(a) => Ok(Json(seed_more(a, &more)).into_response()),
@@ -363,6 +366,9 @@ async fn seed(State(sandbox): State<Sandbox>, Path(id): Path<String>, bytes: Byt
 #[derive(Default, Deserialize)]
 struct RateLimitBody {
     requests_per_minute: u32,
+    /// Added to every answer for the account, in milliseconds (Merge's latency per page).
+    #[serde(default)]
+    latency_ms: Option<u64>,
     /// The window the limit counts over (default 60 s; tests shorten it).
     #[serde(default)]
     window_secs: Option<u64>,
@@ -385,6 +391,9 @@ async fn set_rate_limit(
         Some(a) => {
             a.requests_per_minute = b.requests_per_minute;
             a.rate_window = std::time::Duration::from_secs(b.window_secs.unwrap_or(60));
+            if let Some(ms) = b.latency_ms {
+                a.latency = std::time::Duration::from_millis(ms);
+            }
             a.recent_requests.clear();
             Ok(Json(summary(a)).into_response())
         }

@@ -534,6 +534,9 @@ pub struct SeedCounts {
     /// Foreign candidates with one application each.
     #[serde(default)]
     pub foreign_applications: usize,
+    /// Stages added to each new job beyond the standard five (large-account benchmarks).
+    #[serde(default)]
+    pub extra_stages_per_job: usize,
 }
 
 /// Adds N generated jobs, users and foreign applications to an account.
@@ -549,7 +552,16 @@ pub(crate) fn seed_more(acct: &mut Account, more: &SeedCounts) -> SeedCounts {
     for _ in 0..more.jobs {
         let n = acct.jobs.rows().len();
         let name = format!("{} #{}", ROLES[n % ROLES.len()], n + 1);
-        add_job(acct, &name, "OPEN");
+        let job = add_job(acct, &name, "OPEN");
+        for i in 0..more.extra_stages_per_job {
+            let order = (PIPELINE.len() + i + 1) as i64;
+            add_stage(
+                acct,
+                &format!("Extra round {}", i + 1),
+                Some(&job),
+                Some(order),
+            );
+        }
     }
     let open_jobs: Vec<String> = acct
         .jobs
@@ -581,6 +593,7 @@ pub(crate) fn seed_more(acct: &mut Account, more: &SeedCounts) -> SeedCounts {
         jobs: more.jobs,
         users: more.users,
         foreign_applications: added_apps,
+        extra_stages_per_job: more.extra_stages_per_job,
     }
 }
 

@@ -190,6 +190,8 @@ pub(crate) struct Account {
     pub requests_per_minute: u32,
     /// The rate limit's window: a minute, unless a test shortens it.
     pub rate_window: std::time::Duration,
+    /// Added to every Merge API answer for this account (benchmarks: Merge's page latency).
+    pub latency: std::time::Duration,
     /// Start times of requests in the current sliding window (rate limit).
     pub recent_requests: VecDeque<Instant>,
     pub users: Table<RemoteUser>,
@@ -229,6 +231,7 @@ impl Account {
             ),
             requests_per_minute,
             rate_window: std::time::Duration::from_secs(60),
+            latency: std::time::Duration::ZERO,
             recent_requests: VecDeque::new(),
             users: Table::default(),
             jobs: Table::default(),

@@ -193,6 +193,16 @@ impl Db {
         })
     }
 
+    /// When the tenant's next sync is due.
+    pub async fn next_sync_at(&self, tenant_id: i64) -> sqlx::Result<Option<DateTime<Utc>>> {
+        on_db!(self, |p| sqlx::query_scalar(
+            "SELECT next_run_at FROM sync_jobs WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .fetch_optional(p)
+        .await)
+    }
+
     /// Makes the tenant's next sync a full pass (Sync now, after a relink).
     pub async fn want_full_sync(&self, tenant_id: i64) -> sqlx::Result<()> {
         on_db!(self, |p| sqlx::query(
