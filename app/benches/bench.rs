@@ -15,7 +15,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::server::Backend;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const JOBS: usize = 5_000;
 const USERS: usize = 500;
@@ -41,7 +41,7 @@ async fn main() {
     let connected = Instant::now();
 
     // Grow the account to the benchmark's size: 5,000 jobs of six stages, 500 users.
-    let a = account_summary(&app, &account).await;
+    let a = app.sandbox_account(&account).await;
     let users_now = a["counts"]["users"].as_u64().unwrap() as usize;
     app.control(
         &format!("/accounts/{account}/seed"),
@@ -53,7 +53,7 @@ async fn main() {
         json!({"requests_per_minute": PER_MINUTE, "latency_ms": latency_ms}),
     )
     .await;
-    let a = account_summary(&app, &account).await;
+    let a = app.sandbox_account(&account).await;
     eprintln!("bench: account {}", a["counts"]);
     // Let the first sync's requests leave the rate-limit window, so the run starts clean.
     let clear = Duration::from_secs(62).saturating_sub(connected.elapsed());
@@ -61,17 +61,8 @@ async fn main() {
     tokio::time::sleep(clear).await;
 
     app.sandbox.reset_requests();
-    let previous = app.get_fn("integration", &[]).await.1["sync"]["run"].clone();
     let started = Instant::now();
-    let (status, _) = app.call("sync_now", &[]).await;
-    assert!(status.is_success() || status.is_redirection());
-    let run = loop {
-        let (_, i) = app.get_fn("integration", &[]).await;
-        if i["sync"]["run"] != previous && i["sync"]["running"] == false {
-            break i;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let run = app.sync_now().await;
     let wall = started.elapsed().as_secs_f64();
     if run["sync"]["failed"] == true {
         eprintln!("bench: the sync failed: {}", run["sync"]["error"]);
@@ -119,20 +110,6 @@ async fn main() {
             eprintln!("bench: no target/site/pkg (run `make build` first); bundle size skipped")
         }
     }
-}
-
-async fn account_summary(app: &common::server::TestApp, account: &str) -> Value {
-    app.http
-        .get(format!(
-            "{}/_sandbox/accounts/{account}",
-            app.sandbox_base()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 /// The least time `n` sequential requests can take when each takes `latency` seconds and at

@@ -584,18 +584,7 @@ async fn disconnecting_deletes_the_account_purges_synced_data_and_cancels_queued
         .as_str()
         .unwrap()
         .contains("disconnected"));
-    let accounts = app
-        .http
-        .get(format!(
-            "{}/_sandbox/accounts/{account}",
-            app.sandbox_base()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let accounts = app.sandbox_account(&account).await;
     assert_eq!(
         accounts["deleted"], true,
         "Merge deleted the linked account"

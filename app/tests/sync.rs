@@ -10,42 +10,10 @@ use std::time::{Duration, Instant};
 use common::server::{Backend, TestApp};
 use serde_json::{json, Value};
 
-/// Presses Sync now and waits for that run to end; returns the integration page's data.
-async fn sync_now(app: &TestApp) -> Value {
-    let (_, before) = app.get_fn("integration", &[]).await;
-    let previous = before["sync"]["run"].clone();
-    let (status, body) = app.call("sync_now", &[]).await;
-    assert!(status.is_success() || status.is_redirection(), "{body}");
-    wait_for_run_after(app, &previous).await
-}
-
-/// Waits until a sync run that started after `previous` has ended.
-async fn wait_for_run_after(app: &TestApp, previous: &Value) -> Value {
-    for _ in 0..600 {
-        let (_, i) = app.get_fn("integration", &[]).await;
-        if i["sync"]["run"] != *previous && i["sync"]["running"] == false {
-            return i;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no sync run ended within 60 s");
-}
-
 /// The sandbox's record counts for the account (deleted records included, as a pull with
 /// `include_deleted_data=true` sees them).
 async fn sandbox_counts(app: &TestApp, account: &str) -> (i64, i64, i64) {
-    let a: Value = app
-        .http
-        .get(format!(
-            "{}/_sandbox/accounts/{account}",
-            app.sandbox_base()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let a = app.sandbox_account(account).await;
     let c = &a["counts"];
     (
         c["users"].as_i64().unwrap(),
@@ -82,7 +50,7 @@ async fn a_sync_keeps_to_the_rate_budget_and_resumes_after_429s_and_5xx(backend:
     .await;
     app.sandbox.reset_requests();
     let started = Instant::now();
-    let i = sync_now(&app).await;
+    let i = app.sync_now().await;
     let took = started.elapsed();
     assert_eq!(i["sync"]["failed"], false, "{i}");
     let expected = sandbox_counts(&app, &account).await;
@@ -109,7 +77,7 @@ async fn a_sync_keeps_to_the_rate_budget_and_resumes_after_429s_and_5xx(backend:
     }
     app.sandbox.reset_requests();
     let (_, before) = app.get_fn("integration", &[]).await;
-    let i = sync_now(&app).await;
+    let i = app.sync_now().await;
     assert_eq!(i["sync"]["failed"], false, "{i}");
     assert_eq!(run_counts(&i), expected, "no page skipped or read twice");
     assert_eq!(i["counts"], before["counts"], "nothing duplicated");
@@ -125,7 +93,7 @@ async fn a_failed_full_pass_marks_nothing_deleted_and_incremental_pulls_read_onl
     let account = app.connect("workable").await;
     app.control(&format!("/accounts/{account}/seed"), json!({"jobs": 250}))
         .await;
-    let full = sync_now(&app).await;
+    let full = app.sync_now().await;
     assert_eq!(full["sync"]["failed"], false);
     assert!(
         full["sync"]["next_run"].is_string(),
@@ -141,13 +109,13 @@ async fn a_failed_full_pass_marks_nothing_deleted_and_incremental_pulls_read_onl
         json!({"kind": "server_error", "path_prefix": "job-interview-stages", "count": 50}),
     )
     .await;
-    let failed = sync_now(&app).await;
+    let failed = app.sync_now().await;
     assert_eq!(failed["sync"]["failed"], true, "{failed}");
     assert!(failed["sync"]["error"].as_str().unwrap().contains("502"));
     assert_eq!(failed["counts"], full["counts"], "nothing marked deleted");
     app.clear_faults().await;
     // The next sync is a full pass again, since the last one did not complete.
-    let full = sync_now(&app).await;
+    let full = app.sync_now().await;
     assert_eq!(full["sync"]["failed"], false);
 
     // A job closes in the ATS: its webhook brings an incremental pull that asks only for what
@@ -161,7 +129,7 @@ async fn a_failed_full_pass_marks_nothing_deleted_and_incremental_pulls_read_onl
         json!({}),
     )
     .await;
-    let i = wait_for_run_after(&app, &previous).await;
+    let i = app.wait_for_run_after(&previous).await;
     assert_eq!(i["sync"]["failed"], false, "{i}");
     let served = app.sandbox.requests();
     assert_eq!(served.route("GET /api/ats/v1/jobs"), 1, "{served:?}");

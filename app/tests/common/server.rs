@@ -198,6 +198,39 @@ impl TestApp {
         &self.control_base
     }
 
+    /// The sandbox's summary of a linked account (status, counts, limits).
+    pub async fn sandbox_account(&self, account: &str) -> Value {
+        self.http
+            .get(format!("{}/_sandbox/accounts/{account}", self.control_base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Presses Sync now and waits for that run to end; returns the integration page's data.
+    pub async fn sync_now(&self) -> Value {
+        let (_, before) = self.get_fn("integration", &[]).await;
+        let previous = before["sync"]["run"].clone();
+        let (status, body) = self.call("sync_now", &[]).await;
+        assert!(status.is_success() || status.is_redirection(), "{body}");
+        self.wait_for_run_after(&previous).await
+    }
+
+    /// Waits (up to 10 minutes) until a sync run other than `previous` has ended.
+    pub async fn wait_for_run_after(&self, previous: &Value) -> Value {
+        for _ in 0..6000 {
+            let (_, i) = self.get_fn("integration", &[]).await;
+            if i["sync"]["run"] != *previous && i["sync"]["running"] == false {
+                return i;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no sync run ended within 10 minutes");
+    }
+
     /// Removes every armed sandbox fault.
     pub async fn clear_faults(&self) {
         let res = self

@@ -645,11 +645,13 @@ mod tests {
                 jobs: 3,
                 users: 2,
                 foreign_applications: 4,
+                extra_stages_per_job: 1,
             },
         );
         assert_eq!(added.foreign_applications, 4);
         assert_eq!(acct.jobs.rows().len(), 9);
-        assert_eq!(acct.stages.rows().len(), 9 * 5 + 1);
+        // Six seeded jobs of five stages and a shared one, three new jobs of six.
+        assert_eq!(acct.stages.rows().len(), 6 * 5 + 1 + 3 * 6);
         assert_eq!(acct.users.rows().len(), 10);
     }
 }
