@@ -939,6 +939,166 @@ async fn seeding_more_data_grows_the_account() {
     assert_eq!(jobs.len(), 256);
 }
 
+/// A webhook receiver that records `(signature, body)` of every delivery and answers after
+/// `delay`; returns its base URL and the channel of deliveries.
+async fn recording_receiver(
+    delay: Duration,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<(String, Value)>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<(String, Value)>();
+    let receiver = Router::new().route(
+        "/merge",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let tx = tx.clone();
+            async move {
+                let signature = headers["x-merge-webhook-signature"]
+                    .to_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send((signature, serde_json::from_slice(&body).unwrap_or_default()));
+                tokio::time::sleep(delay).await;
+                "ok"
+            }
+        }),
+    );
+    (serve(receiver).await, rx)
+}
+
+async fn next_delivery(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, Value)>,
+) -> (String, Value) {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("a delivery within 5 s")
+        .expect("delivery")
+}
+
+#[tokio::test]
+async fn webhook_faults_repeat_deliveries_and_send_a_batch_newest_first() {
+    let (hooks, mut rx) = recording_receiver(Duration::ZERO).await;
+    let sb = TestSandbox::start().await;
+    let acct = sb.link("greenhouse", "t-hook-faults").await;
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/webhooks",
+            Some(json!({"url": format!("{hooks}/merge"), "key": "whsec_test"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for bad in [json!({"copies": 0}), json!({"retries": 9}), json!({"nope": 1})] {
+        let (s, body) = sb
+            .control(Method::POST, "/_sandbox/webhook-faults", Some(bad.clone()))
+            .await;
+        assert_eq!(s, 400, "{bad} is refused: {body}");
+    }
+    let (s, set) = sb
+        .control(
+            Method::POST,
+            "/_sandbox/webhook-faults",
+            Some(json!({"copies": 2, "reverse_batch": 3, "hold_ms": 5000})),
+        )
+        .await;
+    assert_eq!(s, 200, "{set}");
+    let (_, read_back) = sb
+        .control(Method::GET, "/_sandbox/webhook-faults", None)
+        .await;
+    assert_eq!(read_back["copies"], 2);
+    assert_eq!(read_back["reverse_batch"], 3);
+
+    // Three changes to three applications, in this order.
+    let apps = sb.get_json(&acct.token, "/applications").await;
+    let ids: Vec<String> = apps["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .take(3)
+        .map(|a| a["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        let (s, _) = sb
+            .control(
+                Method::POST,
+                &format!("/_sandbox/accounts/{}/applications/{id}/stage", acct.id),
+                Some(json!({"stage_name": "Technical Interview"})),
+            )
+            .await;
+        assert_eq!(s, 200);
+    }
+    let mut seen = vec![];
+    for _ in 0..6 {
+        seen.push(next_delivery(&mut rx).await);
+    }
+    let order: Vec<&str> = seen
+        .iter()
+        .map(|(_, body)| body["data"]["id"].as_str().unwrap_or_default())
+        .collect();
+    let expected: Vec<&str> = ids
+        .iter()
+        .rev()
+        .flat_map(|id| [id.as_str(), id.as_str()])
+        .collect();
+    assert_eq!(order, expected, "newest first, each twice");
+    for pair in seen.chunks(2) {
+        assert_eq!(pair[0].0, pair[1].0, "a copy carries the same signature");
+        assert!(!pair[0].0.is_empty());
+    }
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), rx.recv())
+            .await
+            .is_err(),
+        "nothing more"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_webhook_receiver_gets_the_same_delivery_again() {
+    let (hooks, mut rx) = recording_receiver(Duration::from_millis(400)).await;
+    let sb = TestSandbox::start().await;
+    let acct = sb.link("lever", "t-hook-slow").await;
+    for (path, body) in [
+        (
+            "/_sandbox/webhooks",
+            json!({"url": format!("{hooks}/merge"), "key": "whsec_test"}),
+        ),
+        (
+            "/_sandbox/webhook-faults",
+            json!({"receiver_timeout_ms": 100, "retries": 2}),
+        ),
+    ] {
+        let (s, answer) = sb.control(Method::POST, path, Some(body)).await;
+        assert_eq!(s, 200, "{answer}");
+    }
+    let apps = sb.get_json(&acct.token, "/applications").await;
+    let app_id = apps["results"][0]["id"].as_str().expect("app").to_owned();
+    let (s, _) = sb
+        .control(
+            Method::POST,
+            &format!("/_sandbox/accounts/{}/applications/{app_id}/stage", acct.id),
+            Some(json!({"stage_name": "Technical Interview"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let first = next_delivery(&mut rx).await;
+    for _ in 0..2 {
+        let again = next_delivery(&mut rx).await;
+        assert_eq!(again.0, first.0, "the same signature");
+        assert_eq!(again.1, first.1, "the same body");
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_, log) = sb.control(Method::GET, "/_sandbox/webhooks", None).await;
+    let attempts: Vec<&Value> = log["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .filter(|d| d["model_id"] == app_id.as_str())
+        .collect();
+    assert_eq!(attempts.len(), 3, "{log}");
+    assert!(attempts
+        .iter()
+        .all(|d| d["error"] == "receiver slower than 100 ms" && d["status"].is_null()));
+}
+
 /// Points the sandbox's webhooks at a receiver that answers 200 to everything.
 async fn accept_webhooks(sb: &TestSandbox) {
     let sink = serve(Router::new().route("/merge", post(|| async { "ok" }))).await;

@@ -90,6 +90,10 @@ pub(crate) fn routes() -> Router<Sandbox> {
             get(request_counts).delete(reset_request_counts),
         )
         .route("/_sandbox/webhooks", get(webhook_log).post(set_webhooks))
+        .route(
+            "/_sandbox/webhook-faults",
+            get(delivery_faults).post(set_delivery_faults),
+        )
         .layer(middleware::from_fn(loopback_only))
 }
 
@@ -830,6 +834,19 @@ async fn set_webhooks(State(sandbox): State<Sandbox>, bytes: Bytes) -> Answer {
     let url = target.as_ref().map(|t| t.url.to_string());
     sandbox.lock().webhook_target = target;
     Ok(Json(json!({ "url": url })).into_response())
+}
+
+async fn set_delivery_faults(State(sandbox): State<Sandbox>, bytes: Bytes) -> Answer {
+    let faults: webhooks::DeliveryFaults = body(&bytes)?;
+    if let Some(problem) = faults.problem() {
+        return Err(bad(problem));
+    }
+    sandbox.lock().delivery_faults = faults.clone();
+    Ok(Json(faults).into_response())
+}
+
+async fn delivery_faults(State(sandbox): State<Sandbox>) -> Answer {
+    Ok(Json(sandbox.lock().delivery_faults.clone()).into_response())
 }
 
 async fn webhook_log(State(sandbox): State<Sandbox>) -> Answer {

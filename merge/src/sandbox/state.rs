@@ -337,6 +337,10 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     pub webhook_target: Option<WebhookTarget>,
     pub deliveries: VecDeque<Delivery>,
+    /// How webhooks are delivered (copies, order, retries of slow receivers).
+    pub delivery_faults: super::webhooks::DeliveryFaults,
+    /// Deliveries held back to be sent newest first.
+    pub held_deliveries: Vec<super::webhooks::Outgoing>,
     pub requests: RequestCounts,
     /// Merge's per-IP failure rule.
     pub ip_rule: super::requests::IpRule,
