@@ -288,7 +288,7 @@ async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
             stages: snap.stages,
         };
         db.store_ats_snapshot(t, &second, true).await.unwrap();
-        let jobs = db.ats_jobs(t, "").await.unwrap();
+        let jobs = db.ats_jobs(t, "", 100).await.unwrap();
         assert_eq!(jobs.len(), 2);
         assert_eq!(jobs[0].name, "Backend (renamed)");
         assert!(
@@ -304,7 +304,7 @@ async fn a_snapshot_upserts_and_marks_vanished_records_deleted() {
             ..Default::default()
         };
         db.store_ats_snapshot(t, &changed, false).await.unwrap();
-        let jobs = db.ats_jobs(t, "").await.unwrap();
+        let jobs = db.ats_jobs(t, "", 100).await.unwrap();
         assert_eq!(
             db.ats_counts(t).await.unwrap().jobs,
             2,

@@ -48,7 +48,11 @@ test('from login to a synced stage, interview and outcome', async ({ page, reque
   await hydrated(page, true);
   const importCard = page.locator('section').filter({ hasText: 'Import an ATS job' });
   await importCard.getByRole('searchbox').fill('engineer');
-  const jobName = (await importCard.getByRole('combobox').locator('option').first().textContent())!.trim();
+  const toImport = importCard.getByRole('combobox', { name: 'ATS job to import' });
+  // The picker asks the server as you type; wait until it shows only what matches.
+  await expect(toImport.locator('option').first()).toContainText(/engineer/i);
+  await expect(toImport.locator('option').filter({ hasNotText: /engineer/i })).toHaveCount(0);
+  const jobName = (await toImport.locator('option').first().textContent())!.trim();
   await importCard.getByRole('button', { name: 'Import as position' }).click();
   await expect(page.getByRole('status')).toContainText('Job imported');
   const position = page.getByTestId('position').filter({ hasText: `linked to ${jobName}` }).first();

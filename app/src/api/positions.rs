@@ -37,20 +37,41 @@ pub struct Position {
     pub job: Option<AtsJob>,
 }
 
+/// How many ATS jobs a picker offers at once; a narrower search finds the others.
+pub const JOB_MATCHES: usize = 25;
+
 /// The positions page's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Positions {
     pub positions: Vec<Position>,
+    /// The first [`JOB_MATCHES`] ATS jobs matching the page's search.
     pub jobs: Vec<AtsJob>,
+    /// More jobs match than `jobs` holds.
+    pub more_jobs: bool,
     pub connected: bool,
 }
 
-/// Lists the tenant's positions and ATS jobs (filtered by `search`).
+/// ATS jobs matching a search, as the picker shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobMatches {
+    pub jobs: Vec<AtsJob>,
+    pub more: bool,
+}
+
+/// Lists the tenant's positions and the first ATS jobs whose name or code contains `search`.
 #[server(input = GetUrl, endpoint = "positions")]
 pub async fn list_positions(search: String) -> Result<Positions, AppError> {
     let ctx = crate::ssr::ctx()?;
     let member = ctx.require_member().await?;
     crate::ssr::views::positions(&ctx, &member, &search).await
+}
+
+/// The first ATS jobs whose name or code contains `search` (the picker, as you type).
+#[server(input = GetUrl, endpoint = "search_jobs")]
+pub async fn search_jobs(search: String) -> Result<JobMatches, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let member = ctx.require_member().await?;
+    crate::ssr::views::job_matches(&ctx, &member, &search).await
 }
 
 /// Creates a position that is not linked to an ATS job yet.

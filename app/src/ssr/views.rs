@@ -12,7 +12,7 @@ use super::{
 use crate::{
     api::{
         integration::{AtsUser, Connection, Integration, SyncState},
-        positions::{AtsJob, Position, Positions},
+        positions::{AtsJob, JobMatches, Position, Positions, JOB_MATCHES},
         requests::{
             CandidateProfile, CandidateSummary, Interview, Invitation, Mail, RequestDetail,
             RequestSummary, Requests,
@@ -145,7 +145,7 @@ fn job_of(p: &PositionRow) -> Option<AtsJob> {
     })
 }
 
-/// The positions page.
+/// The positions page: the tenant's positions and the first ATS jobs matching `search`.
 pub async fn positions(
     state: &AppState,
     member: &TenantMember,
@@ -153,7 +153,7 @@ pub async fn positions(
 ) -> Result<Positions, AppError> {
     let t = member.tenant_id();
     let positions = state.db.positions(t).await?;
-    let jobs = state.db.ats_jobs(t, search).await?;
+    let jobs = job_matches(state, member, search).await?;
     Ok(Positions {
         positions: positions
             .iter()
@@ -163,7 +163,27 @@ pub async fn positions(
                 job: job_of(p),
             })
             .collect(),
-        jobs: jobs
+        jobs: jobs.jobs,
+        more_jobs: jobs.more,
+        connected: state.db.connection(t).await?.is_some(),
+    })
+}
+
+/// The first [`JOB_MATCHES`] ATS jobs whose name or code contains `search`, and whether there
+/// are more: pickers show a page of matches and ask for a narrower search, never every job.
+pub async fn job_matches(
+    state: &AppState,
+    member: &TenantMember,
+    search: &str,
+) -> Result<JobMatches, AppError> {
+    let mut rows = state
+        .db
+        .ats_jobs(member.tenant_id(), search, JOB_MATCHES as i64 + 1)
+        .await?;
+    let more = rows.len() > JOB_MATCHES;
+    rows.truncate(JOB_MATCHES);
+    Ok(JobMatches {
+        jobs: rows
             .into_iter()
             .map(|j| AtsJob {
                 id: j.merge_id,
@@ -173,7 +193,7 @@ pub async fn positions(
                 deleted: j.remote_was_deleted,
             })
             .collect(),
-        connected: state.db.connection(t).await?.is_some(),
+        more,
     })
 }
 

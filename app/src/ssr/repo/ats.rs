@@ -179,16 +179,24 @@ impl Db {
         })
     }
 
-    /// The tenant's ATS jobs (deleted ones included, flagged), optionally filtered by name.
-    pub async fn ats_jobs(&self, tenant_id: i64, search: &str) -> sqlx::Result<Vec<AtsJobRow>> {
-        let pattern = format!("%{}%", search.trim().to_lowercase());
+    /// Up to `limit` of the tenant's ATS jobs whose name or code contains `search` (any case),
+    /// live ones first, then by name; deleted ones are included and flagged.
+    pub async fn ats_jobs(
+        &self,
+        tenant_id: i64,
+        search: &str,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AtsJobRow>> {
+        let pattern = format!("%{}%", like_escape(&search.trim().to_lowercase()));
         on_db!(self, |p| {
             sqlx::query_as::<_, AtsJobRow>(
             "SELECT merge_id, name, code, status, remote_was_deleted FROM ats_jobs \
-             WHERE tenant_id = $1 AND LOWER(name) LIKE $2 ORDER BY remote_was_deleted, name, merge_id LIMIT 200"
+             WHERE tenant_id = $1 AND ($2 = '%%' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(code) LIKE $2 ESCAPE '\\') \
+             ORDER BY remote_was_deleted, name, merge_id LIMIT $3"
         )
         .bind(tenant_id)
         .bind(pattern)
+        .bind(limit)
         .fetch_all(p)
         .await
         })
@@ -241,4 +249,16 @@ impl Db {
             Ok(c)
         })
     }
+}
+
+/// `s` with LIKE's wildcards (`%`, `_`) and the escape character (`\`) taken literally.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
