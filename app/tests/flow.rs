@@ -390,6 +390,50 @@ async fn a_stage_change_webhook_updates_the_request_without_a_manual_sync() {
 }
 
 #[tokio::test]
+async fn webhooks_delivered_three_times_and_newest_first_leave_the_latest_stage_once() {
+    let app = spawn_app().await;
+    let (account, request_id, ats_app) = pushed_request(&app).await;
+    // Merge's habits, exaggerated: every delivery three times, two changes sent newest first.
+    app.control(
+        "/webhook-faults",
+        json!({"copies": 3, "reverse_batch": 2, "hold_ms": 5000}),
+    )
+    .await;
+    for stage in ["Phone Screen", "Technical Interview"] {
+        app.control(
+            &format!("/accounts/{account}/applications/{ats_app}/stage"),
+            json!({"stage_name": stage}),
+        )
+        .await;
+    }
+    let about_this = |d: &&app::ssr::repo::webhooks::DeliveryRow| d.model_id.as_deref() == Some(ats_app.as_str());
+    app.eventually("six deliveries: two processed, four duplicates", || async {
+        let log = app.state().db.deliveries(100).await.unwrap();
+        let processed = log.iter().filter(about_this).count();
+        let duplicates = log.iter().filter(|d| d.outcome == "duplicate").count();
+        (processed == 2 && duplicates == 4).then_some(())
+    })
+    .await;
+    let body = app.request_json(&request_id).await;
+    assert_eq!(body["current_stage"]["name"], "Technical Interview", "{body}");
+    let history: Vec<&str> = body["stage_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["name"].as_str())
+        .collect();
+    assert_eq!(
+        history.iter().filter(|s| **s == "Technical Interview").count(),
+        1,
+        "the stage arrived once: {history:?}"
+    );
+    assert!(
+        !history.ends_with(&["Phone Screen"]),
+        "the older delivery did not move the request back: {history:?}"
+    );
+}
+
+#[tokio::test]
 async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
     use secrecy::ExposeSecret;
     let app = spawn_app().await;
@@ -451,4 +495,55 @@ async fn webhooks_need_a_valid_signature_and_repeats_change_state_once() {
     })
     .await;
     assert_eq!(app.request_json(&request_id).await["state"], "accepted");
+}
+
+#[tokio::test]
+async fn the_job_picker_offers_a_page_of_matches_with_and_without_javascript() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let account = app.connect("workable").await;
+    app.control(&format!("/accounts/{account}/seed"), json!({"jobs": 60}))
+        .await;
+    app.sync_now().await;
+
+    // As the hydrated picker asks while you type: a page of matches, and word of more.
+    let (status, all) = app.get_fn("search_jobs", &[("search", "")]).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["jobs"].as_array().unwrap().len(), 25, "{all}");
+    assert_eq!(all["more"], true);
+    let (_, one) = app.get_fn("search_jobs", &[("search", "data SCIENTIST #7")]).await;
+    let names: Vec<&str> = one["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Data Scientist #7"], "any case, name contains: {one}");
+    assert_eq!(one["more"], false);
+    // LIKE's wildcards are taken literally.
+    let (_, none) = app.get_fn("search_jobs", &[("search", "%")]).await;
+    assert_eq!(none["jobs"].as_array().unwrap().len(), 0, "{none}");
+
+    // Without JavaScript the search is a GET form: the page renders only the matches.
+    let html = app
+        .http
+        .get(format!("{}/positions?q=Data+Scientist+%237", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(">Data Scientist #7 (ENG-"), "the match is offered");
+    assert!(!html.contains(">Senior Backend Engineer"), "others are not");
+    assert!(html.contains("1 matching job."), "the count is said");
+
+    // Signed out, the search answers 401 and shows nothing.
+    let stranger = reqwest::Client::new();
+    let res = stranger
+        .get(format!("{}/api/search_jobs?search=", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -166,6 +166,7 @@ async fn request_json(state: &AppState, id: &str) -> anyhow::Result<Option<Value
         return Ok(None);
     };
     let interviews = state.db.interviews(r.tenant_id, r.id).await?;
+    let history = state.db.stage_history(r.tenant_id, r.id).await?;
     let response_url = (r.state == "sent").then(|| invitations::answer_url(state, &r.public_id));
     Ok(Some(json!({
         "id": r.public_id,
@@ -187,6 +188,7 @@ async fn request_json(state: &AppState, id: &str) -> anyhow::Result<Option<Value
             "attachment_id": r.ats_attachment_id,
         },
         "current_stage": r.current_stage_id.as_ref().map(|sid| json!({ "id": sid, "name": r.current_stage_name })),
+        "stage_history": history.iter().map(|(name, at)| json!({ "name": name, "at": at })).collect::<Vec<_>>(),
         "interviews": interviews.iter().map(|i| json!({
             "id": i.merge_id,
             "start_at": i.start_at,

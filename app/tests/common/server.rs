@@ -242,23 +242,57 @@ impl TestApp {
         assert!(res.status().is_success());
     }
 
+    /// Creates a tenant with a company admin and returns a browser signed in as that admin
+    /// (a fresh cookie jar on the same in-process app).
+    pub async fn new_tenant(&self, name: &str) -> TestApp {
+        let db = &self.state().db;
+        let tenant = db.create_tenant(name).await.unwrap();
+        let email = format!("admin-{}@example.com", super::uuid());
+        let password = "correct horse battery staple";
+        let hash = app::ssr::auth::hash_password(password).unwrap();
+        db.create_login(
+            Some(tenant),
+            &email,
+            "Bench Admin",
+            &hash,
+            app::ssr::repo::accounts::Role::Admin,
+        )
+        .await
+        .unwrap();
+        let other = TestApp {
+            base: self.base.clone(),
+            http: browser(),
+            sandbox: self.sandbox.clone(),
+            control_base: self.control_base.clone(),
+            marketplace_token: self.marketplace_token.clone(),
+            state: self.state.clone(),
+            _shutdown: None,
+        };
+        other.sign_in_as(&email, password, "Bench Admin").await;
+        other
+    }
+
     /// Signs in as the demo hiring manager.
     pub async fn sign_in(&self) {
+        self.sign_in_as(
+            app::ssr::seed::DEMO_EMAIL,
+            app::ssr::seed::DEMO_PASSWORD,
+            "Dana Manager",
+        )
+        .await;
+    }
+
+    /// Signs in with these credentials and checks who the app says is signed in.
+    pub async fn sign_in_as(&self, email: &str, password: &str, name: &str) {
         let (status, _) = self
-            .call(
-                "login",
-                &[
-                    ("email", app::ssr::seed::DEMO_EMAIL),
-                    ("password", app::ssr::seed::DEMO_PASSWORD),
-                ],
-            )
+            .call("login", &[("email", email), ("password", password)])
             .await;
         assert!(
             status.is_success() || status.is_redirection(),
             "login: {status}"
         );
         let (_, me) = self.get_fn("me", &[]).await;
-        assert_eq!(me["name"], "Dana Manager", "signed in: {me}");
+        assert_eq!(me["name"], name, "signed in: {me}");
     }
 
     /// Waits until `check` returns Some, polling every 100 ms for up to 20 s.
