@@ -12,12 +12,16 @@ pub mod settings;
 /// Where a form goes after it ran: back to `page` with the outcome as a flash message. The
 /// outcome travels in the redirect, not in the function's result, because a browser without
 /// JavaScript only follows the redirect and the hydrated router only follows it on success.
+/// Signed-out callers are the exception: they get the 401 itself, as every other caller does.
 #[cfg(feature = "ssr")]
 pub(crate) fn back<T>(
     page: &str,
     result: Result<T, crate::error::AppError>,
     notice: &str,
 ) -> Result<(), crate::error::AppError> {
+    if let Err(crate::error::AppError::Unauthorized) = result {
+        return Err(crate::error::AppError::Unauthorized);
+    }
     let (key, text) = match &result {
         Ok(_) => ("notice", notice.to_string()),
         Err(e) => ("error", e.to_string()),

@@ -1,7 +1,7 @@
 //! Reusable presentational components (no server calls).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::error::AppError;
 
@@ -34,17 +34,23 @@ pub fn refresh_key() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'stat
     move || q.read().get("n")
 }
 
-/// Shows an error from a server function, with a sign-in link for 401s.
+/// Shows an error from a server function. A 401 sends the visitor to the sign-in page instead
+/// (a 302 when the server renders the page, a client-side navigation once hydrated).
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
-    let signin = matches!(error, AppError::Unauthorized);
+    if error == AppError::Unauthorized {
+        return view! { <Redirect path=SIGN_IN/> }.into_any();
+    }
     view! {
         <div role="alert" class="my-3 rounded border border-red-300 bg-red-50 p-3 text-red-900">
             <p>{error.to_string()}</p>
-            {signin.then(|| view! { <a class="underline" href="/login">"Sign in"</a> })}
         </div>
     }
+    .into_any()
 }
+
+/// Where a signed-out visitor is sent: the sign-in page, saying why.
+pub const SIGN_IN: &str = "/login?error=Please+sign+in.";
 
 /// A white panel with a heading.
 #[component]

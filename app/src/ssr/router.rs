@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(events::stream))
         .with_state(state.clone());
     app.merge(live)
+        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(state, protect))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
 }
@@ -79,6 +80,28 @@ async fn ready(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
     }
+}
+
+/// Gives a server function's error its own HTTP status (404, 409, 422, ...): Leptos answers
+/// every server-function error with 500 and leaves the status to the function.
+async fn error_status(req: Request<Body>, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error body too large").into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Rejects cross-site state-changing requests and adds security headers to every response.

@@ -259,7 +259,14 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let other = TestApp {
+        let other = self.new_browser();
+        other.sign_in_as(&email, password, "Bench Admin").await;
+        other
+    }
+
+    /// Another browser (an empty cookie jar: nobody signed in) on the same in-process app.
+    pub fn new_browser(&self) -> TestApp {
+        TestApp {
             base: self.base.clone(),
             http: browser(),
             sandbox: self.sandbox.clone(),
@@ -267,9 +274,7 @@ impl TestApp {
             marketplace_token: self.marketplace_token.clone(),
             state: self.state.clone(),
             _shutdown: None,
-        };
-        other.sign_in_as(&email, password, "Bench Admin").await;
-        other
+        }
     }
 
     /// Signs in as the demo hiring manager.
