@@ -22,6 +22,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Upstream(String),
+    /// Too many attempts (sign-in throttling): the message says when to try again.
+    #[error("{0}")]
+    Throttled(String),
     #[error("Something went wrong on our side (reference {0}).")]
     Internal(String),
     #[error("The request could not be sent: {0}")]
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Upstream(_) => 502,
+            AppError::Throttled(_) => 429,
             AppError::Internal(_) | AppError::Transport(_) => 500,
         }
     }

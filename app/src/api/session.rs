@@ -37,10 +37,36 @@ pub async fn login(
     password: String,
     #[server(default)] time_zone: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::auth;
+    use crate::ssr::{auth, throttle};
     let ctx = crate::ssr::ctx()?;
+    let parts: http::request::Parts = leptos_axum::extract()
+        .await
+        .map_err(|e| AppError::Transport(e.to_string()))?;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let client_ip = throttle::client_ip(peer, forwarded, ctx.config.trusted_proxy);
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    if let Err(e) = throttle::check(&ctx.db, &email, &client_ip, now_ms).await {
+        return crate::api::back("/login", Err::<(), _>(e), "");
+    }
     match auth::sign_in(&ctx.db, &email, &password, time_zone.as_deref()).await? {
         Some(token) => {
+            throttle::succeeded(&ctx.db, &email).await?;
+            // A new session on every sign-in; the one the browser brought (if any) ends.
+            if let Some(old) = parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(auth::token_from_cookie_header)
+            {
+                auth::sign_out(&ctx.db, old).await?;
+            }
             let opts = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = auth::session_cookie(&token, ctx.config.public_url.scheme() == "https");
             if let Ok(v) = http::HeaderValue::from_str(&cookie) {
@@ -50,7 +76,8 @@ pub async fn login(
             Ok(())
         }
         None => {
-            tracing::info!("failed sign-in");
+            tracing::info!(client_ip, "failed sign-in");
+            throttle::failed(&ctx.db, &email, &client_ip, now_ms).await?;
             crate::api::back(
                 "/login",
                 Err::<(), _>(AppError::Validation("Wrong e-mail or password.".into())),

@@ -54,6 +54,9 @@ pub struct Config {
     /// How far before its watermark an incremental pull reaches back (clock skew, writes
     /// during the last pull).
     pub sync_overlap: std::time::Duration,
+    /// The reverse proxy in front of us (`ATSB_TRUSTED_PROXY`, an IP address): only its
+    /// `X-Forwarded-For` says who the client is (sign-in throttling per client IP).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl fmt::Debug for Config {
@@ -209,6 +212,12 @@ impl Config {
                     format!("ATSB_MERGE_RATE_LIMIT must be like 100 or 400/60s (got {v:?})")
                 })?,
                 None => Default::default(),
+            },
+            trusted_proxy: match get("ATSB_TRUSTED_PROXY") {
+                Some(v) => Some(v.trim().parse().with_context(|| {
+                    format!("ATSB_TRUSTED_PROXY must be an IP address (got {v:?})")
+                })?),
+                None => None,
             },
             sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
                 Some(v) => v

@@ -24,6 +24,7 @@ pub mod stages;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod throttle;
 pub mod views;
 pub mod webhooks;
 pub mod worker;

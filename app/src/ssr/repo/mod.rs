@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod ats;
 pub mod connections;
+pub mod login_failures;
 pub mod marketplace;
 pub mod push_jobs;
 pub mod rate_budget;
