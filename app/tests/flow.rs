@@ -406,7 +406,9 @@ async fn webhooks_delivered_three_times_and_newest_first_leave_the_latest_stage_
         )
         .await;
     }
-    let about_this = |d: &&app::ssr::repo::webhooks::DeliveryRow| d.model_id.as_deref() == Some(ats_app.as_str());
+    let about_this = |d: &&app::ssr::repo::webhooks::DeliveryRow| {
+        d.model_id.as_deref() == Some(ats_app.as_str())
+    };
     app.eventually("six deliveries: two processed, four duplicates", || async {
         let log = app.state().db.deliveries(100).await.unwrap();
         let processed = log.iter().filter(about_this).count();
@@ -415,7 +417,10 @@ async fn webhooks_delivered_three_times_and_newest_first_leave_the_latest_stage_
     })
     .await;
     let body = app.request_json(&request_id).await;
-    assert_eq!(body["current_stage"]["name"], "Technical Interview", "{body}");
+    assert_eq!(
+        body["current_stage"]["name"], "Technical Interview",
+        "{body}"
+    );
     let history: Vec<&str> = body["stage_history"]
         .as_array()
         .unwrap()
@@ -423,7 +428,10 @@ async fn webhooks_delivered_three_times_and_newest_first_leave_the_latest_stage_
         .filter_map(|h| h["name"].as_str())
         .collect();
     assert_eq!(
-        history.iter().filter(|s| **s == "Technical Interview").count(),
+        history
+            .iter()
+            .filter(|s| **s == "Technical Interview")
+            .count(),
         1,
         "the stage arrived once: {history:?}"
     );
@@ -511,14 +519,20 @@ async fn the_job_picker_offers_a_page_of_matches_with_and_without_javascript() {
     assert_eq!(status, StatusCode::OK, "{all}");
     assert_eq!(all["jobs"].as_array().unwrap().len(), 25, "{all}");
     assert_eq!(all["more"], true);
-    let (_, one) = app.get_fn("search_jobs", &[("search", "data SCIENTIST #7")]).await;
+    let (_, one) = app
+        .get_fn("search_jobs", &[("search", "data SCIENTIST #7")])
+        .await;
     let names: Vec<&str> = one["jobs"]
         .as_array()
         .unwrap()
         .iter()
         .map(|j| j["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Data Scientist #7"], "any case, name contains: {one}");
+    assert_eq!(
+        names,
+        ["Data Scientist #7"],
+        "any case, name contains: {one}"
+    );
     assert_eq!(one["more"], false);
     // LIKE's wildcards are taken literally.
     let (_, none) = app.get_fn("search_jobs", &[("search", "%")]).await;
@@ -534,7 +548,10 @@ async fn the_job_picker_offers_a_page_of_matches_with_and_without_javascript() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains(">Data Scientist #7 (ENG-"), "the match is offered");
+    assert!(
+        html.contains(">Data Scientist #7 (ENG-"),
+        "the match is offered"
+    );
     assert!(!html.contains(">Senior Backend Engineer"), "others are not");
     assert!(html.contains("1 matching job."), "the count is said");
 

@@ -943,7 +943,10 @@ async fn seeding_more_data_grows_the_account() {
 /// `delay`; returns its base URL and the channel of deliveries.
 async fn recording_receiver(
     delay: Duration,
-) -> (String, tokio::sync::mpsc::UnboundedReceiver<(String, Value)>) {
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, Value)>,
+) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<(String, Value)>();
     let receiver = Router::new().route(
         "/merge",
@@ -985,7 +988,11 @@ async fn webhook_faults_repeat_deliveries_and_send_a_batch_newest_first() {
         )
         .await;
     assert_eq!(s, 200);
-    for bad in [json!({"copies": 0}), json!({"retries": 9}), json!({"nope": 1})] {
+    for bad in [
+        json!({"copies": 0}),
+        json!({"retries": 9}),
+        json!({"nope": 1}),
+    ] {
         let (s, body) = sb
             .control(Method::POST, "/_sandbox/webhook-faults", Some(bad.clone()))
             .await;

@@ -73,7 +73,11 @@ fn PositionsView(p: Positions, search: String) -> impl IntoView {
             }
         });
     };
-    let choices: Vec<(String, String)> = p.positions.iter().map(|pos| (pos.id.clone(), pos.title.clone())).collect();
+    let choices: Vec<(String, String)> = p
+        .positions
+        .iter()
+        .map(|pos| (pos.id.clone(), pos.title.clone()))
+        .collect();
     view! {
         <Card title="Your positions">
             {if p.positions.is_empty() {
