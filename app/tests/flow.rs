@@ -564,3 +564,113 @@ async fn the_job_picker_offers_a_page_of_matches_with_and_without_javascript() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Posts a webhook signed with the app's key; returns the answer's status.
+async fn signed_webhook(app: &TestApp, payload: &Value) -> StatusCode {
+    use secrecy::ExposeSecret;
+    let key = app.state().config.webhook_key.expose_secret().to_string();
+    let body = payload.to_string();
+    app.http
+        .post(format!("{}/webhooks/merge", app.base))
+        .header(
+            "X-Merge-Webhook-Signature",
+            merge::webhook::sign(key.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn account_webhooks_flip_the_connection_status_and_unknown_events_are_ignored() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let account = app.connect("workable").await;
+    let status = || async {
+        let (_, i) = app.get_fn("integration", &[]).await;
+        i["connection"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let hook = |event: &str, n: u32, account_status: Option<&str>| {
+        json!({
+            "hook": {"id": format!("hook-{n}"), "event": event, "target": "x"},
+            "linked_account": {"id": account, "status": account_status},
+            "data": {"id": format!("thing-{n}")}
+        })
+    };
+    // An event type nobody knows: acknowledged, logged as ignored, nothing changes.
+    assert_eq!(
+        signed_webhook(&app, &hook("Offer.Teleported", 1, None)).await,
+        StatusCode::OK
+    );
+    app.eventually("the unknown event to be ignored", || async {
+        let log = app.state().db.deliveries(100).await.unwrap();
+        log.iter()
+            .any(|d| d.event == "Offer.Teleported" && d.outcome == "ignored")
+            .then_some(())
+    })
+    .await;
+    let before = status().await;
+    assert_ne!(before, "RELINK_NEEDED");
+
+    // Merge says the credentials broke, in any letter case: the status flips.
+    assert_eq!(
+        signed_webhook(
+            &app,
+            &hook("linkedaccount.SYNCED", 2, Some("RELINK_NEEDED"))
+        )
+        .await,
+        StatusCode::OK
+    );
+    app.eventually("RELINK_NEEDED", || async {
+        (status().await == "RELINK_NEEDED").then_some(())
+    })
+    .await;
+    // The account was deleted in Merge: the connection says so.
+    assert_eq!(
+        signed_webhook(&app, &hook("LinkedAccount.deleted", 3, Some("COMPLETE"))).await,
+        StatusCode::OK
+    );
+    app.eventually("DELETED", || async {
+        (status().await == "DELETED").then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn health_and_readiness_say_whether_the_database_can_serve() {
+    let app = spawn_app().await;
+    let get = |path: &'static str| {
+        let url = format!("{}{path}", app.base);
+        async move {
+            let res = reqwest::get(url).await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    assert_eq!(get("/healthz").await, (StatusCode::OK, "ok".into()));
+    assert_eq!(get("/readyz").await, (StatusCode::OK, "ready".into()));
+    // A migration this build knows goes missing (as when an older build's database is used).
+    let db = &app.state().db;
+    match db {
+        app::ssr::db::Db::Sqlite(p) => {
+            sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        app::ssr::db::Db::Postgres(_) => unreachable!("spawn_app runs on SQLite"),
+    }
+    let (status, text) = get("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(text.contains("migrations"), "{text}");
+    // The database goes away: not ready, while the process itself is still up.
+    if let app::ssr::db::Db::Sqlite(p) = db {
+        p.close().await;
+    }
+    assert_eq!(get("/readyz").await.0, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(get("/healthz").await, (StatusCode::OK, "ok".into()));
+}

@@ -77,9 +77,17 @@ async fn two_processes_on_postgres_never_sync_a_tenant_twice_and_take_over_a_kil
         app.call("sync_now", &[]).await;
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    // Settled = idle twice, a second apart, with no new run in between: a sync asked for
+    // during the loop may start in the gap right after the previous one ends.
     eventually("the syncs to settle", 60, async || {
-        let all = runs(&pool).await;
-        (lease_owner(&pool).await.is_none() && all.iter().all(|r| r.0 != "running")).then_some(())
+        let idle = async || {
+            let all = runs(&pool).await;
+            (lease_owner(&pool).await.is_none() && all.iter().all(|r| r.0 != "running"))
+                .then_some(all.len())
+        };
+        let first = idle().await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        (idle().await? == first).then_some(())
     })
     .await;
     let all = runs(&pool).await;

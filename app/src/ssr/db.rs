@@ -128,7 +128,31 @@ impl Db {
     pub async fn ping(&self) -> bool {
         on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
     }
+
+    /// Whether every migration this build knows is applied (`/readyz`): a process started
+    /// against a database another, older or newer, build migrated is not ready.
+    pub async fn migrations_applied(&self) -> bool {
+        let (migrator, applied) = match self {
+            Db::Sqlite(p) => (
+                sqlx::migrate!("../migrations/sqlite"),
+                sqlx::query_scalar::<_, i64>(MIGRATIONS_APPLIED)
+                    .fetch_all(p)
+                    .await
+                    .ok(),
+            ),
+            Db::Postgres(p) => (
+                sqlx::migrate!("../migrations/postgres"),
+                sqlx::query_scalar::<_, i64>(MIGRATIONS_APPLIED)
+                    .fetch_all(p)
+                    .await
+                    .ok(),
+            ),
+        };
+        applied.is_some_and(|applied| migrator.iter().all(|m| applied.contains(&m.version)))
+    }
 }
+
+const MIGRATIONS_APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success";
 
 #[cfg(test)]
 mod tests {

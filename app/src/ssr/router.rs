@@ -75,10 +75,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
-    if state.db.ping().await {
-        "ready".into_response()
-    } else {
+    if !state.db.ping().await {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    } else if !state.db.migrations_applied().await {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database migrations not applied",
+        )
+            .into_response()
+    } else {
+        "ready".into_response()
     }
 }
 

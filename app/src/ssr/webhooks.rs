@@ -87,6 +87,9 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     (StatusCode::OK, Json(json!({"status": "accepted"}))).into_response()
 }
 
+/// The connection status after Merge deleted the linked account.
+pub const DELETED: &str = "DELETED";
+
 /// Acts on one event; returns the marketplace record it concerned (None = ignored).
 async fn process(state: &AppState, payload: &WebhookPayload) -> anyhow::Result<Option<String>> {
     let Some(account) = payload.linked_account.as_ref() else {
@@ -96,7 +99,14 @@ async fn process(state: &AppState, payload: &WebhookPayload) -> anyhow::Result<O
         return Ok(None);
     };
     let event = payload.event().to_ascii_lowercase();
-    if let Some(status) = account.status.as_ref().map(|s| s.as_str().to_string()) {
+    // The account's status as Merge reports it (RELINK_NEEDED, ...); a deleted account is gone
+    // whatever status the payload still carries, until a company admin relinks or disconnects.
+    let status = if event == "linkedaccount.deleted" {
+        Some(DELETED.to_string())
+    } else {
+        account.status.as_ref().map(|s| s.as_str().to_string())
+    };
+    if let Some(status) = status {
         state.db.set_connection_status(tenant, &status).await?;
     }
     let application_id = match event.split_once('.').map(|(model, _)| model) {
