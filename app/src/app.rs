@@ -11,8 +11,8 @@ use crate::{
     api::session::{get_me, Logout},
     components::{HydrationMarker, BUTTON_LIGHT},
     pages::{
-        candidate::CandidatePage, integration::IntegrationPage, login::LoginPage,
-        mailbox::MailboxPage, positions::PositionsPage, request::RequestPage,
+        activity::ActivityPage, candidate::CandidatePage, integration::IntegrationPage,
+        login::LoginPage, mailbox::MailboxPage, positions::PositionsPage, request::RequestPage,
         requests::RequestsPage, respond::RespondPage, settings::SettingsPage,
     },
 };
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/candidates/:id") view=CandidatePage ssr=SsrMode::Async/>
                     <Route path=path!("/respond/:token") view=RespondPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -86,6 +87,7 @@ fn Nav() -> impl IntoView {
                                 <a href="/positions">"Positions"</a>
                                 <a href="/requests">"Interview requests"</a>
                                 <a href="/settings">"Settings"</a>
+                                <a href="/activity">"Activity"</a>
                                 {me.sandbox.then(|| view! { <a href="/dev/mailbox">"Demo mailbox"</a> })}
                                 <span class="ml-auto text-sm text-slate-600">
                                     {me.name} " · " {me.company.unwrap_or_default()}

@@ -93,6 +93,7 @@ fn cases(v: &Victim) -> Vec<Case> {
         case("retry_push", Member, &[("request_id", &v.request_id)]),
         case("candidate", Member, &[("id", &v.candidate_id)]),
         case("settings", Member, &[]),
+        case("activity", Member, &[]),
         case("set_time_zone", Member, &[("time_zone", "Asia/Tokyo")]),
         case("create_link_token", Admin, &[]),
         case(

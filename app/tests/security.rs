@@ -194,3 +194,80 @@ async fn sessions_rotate_on_sign_in_and_end_at_sign_out() {
     sessions_rotate_and_end_on_the_server(Backend::Sqlite).await;
     sessions_rotate_and_end_on_the_server(Backend::Postgres).await;
 }
+
+/// The audit log as the signed-in hiring manager reads it.
+async fn activity(app: &TestApp) -> Vec<serde_json::Value> {
+    let (status, body) = app.get_fn("activity", &[]).await;
+    assert!(status.is_success(), "{body}");
+    body.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_audit_log_says_who_did_what_and_only_to_their_company() {
+    let app = Backend::Sqlite.spawn().await;
+    // A failed sign-in, then the hiring manager's day: sign in, connect, import, sync, request.
+    let wrong = sign_in(&app, DEMO_EMAIL, "guess", None, None).await;
+    assert!(wrong.error.is_some());
+    app.sign_in().await;
+    app.connect("workable").await;
+    let (job_id, job_name) = app.open_job(0).await;
+    let position_id = app.import_job(&job_id).await;
+    app.sync_now().await;
+    let request_id = app.send_request(&position_id, None, "").await;
+    app.accept(&request_id).await;
+    app.push_reaches(&request_id, "done").await;
+
+    let log = app
+        .eventually("the push in the audit log", || async {
+            let log = activity(&app).await;
+            log.iter()
+                .any(|e| e["action"] == "pushed a candidate to the ATS")
+                .then_some(log)
+        })
+        .await;
+    let find = |action: &str| {
+        log.iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} is logged: {log:#?}"))
+            .clone()
+    };
+    assert_eq!(find("failed to sign in")["who"], "someone at 127.0.0.1");
+    assert!(find("failed to sign in")["detail"]
+        .as_str()
+        .unwrap()
+        .contains(DEMO_EMAIL));
+    for action in [
+        "signed in",
+        "connected the ATS",
+        "imported an ATS job",
+        "started a sync",
+        "sent an interview request",
+    ] {
+        assert_eq!(find(action)["who"], "Dana Manager", "{action}");
+    }
+    assert!(find("imported an ATS job")["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&job_name));
+    assert!(find("connected the ATS")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Workable"));
+    assert_eq!(find("pushed a candidate to the ATS")["who"], "ATS Bridge");
+    // Ids, never the candidate's name.
+    let text = serde_json::to_string(&log).unwrap();
+    let (_, r) = app.get_fn("requests", &[]).await;
+    let candidate = r["requests"][0]["candidate"].as_str().unwrap();
+    assert!(
+        !text.contains(candidate),
+        "the candidate's name is not in the audit log"
+    );
+
+    // Another company sees its own log only.
+    let other = app.new_tenant("Elsewhere Inc").await;
+    let theirs = activity(&other).await;
+    assert!(
+        theirs.iter().all(|e| e["who"] != "Dana Manager"),
+        "another tenant's log: {theirs:#?}"
+    );
+}

@@ -117,6 +117,8 @@ pub async fn sync_now() -> Result<(), AppError> {
             return Err(AppError::Validation("Connect your ATS first.".into()));
         }
         crate::ssr::sync::request_sync(&ctx, member.tenant_id(), true).await?;
+        use crate::ssr::audit;
+        audit::by_member(&ctx.db, &member, audit::action::SYNC, "full sync").await;
         Ok(())
     }
     .await;

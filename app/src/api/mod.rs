@@ -3,6 +3,7 @@
 //! Form-backed functions end with a redirect back to their page carrying a flash message
 //! (`?notice=` or `?error=`), so the same form works with and without JavaScript.
 
+pub mod activity;
 pub mod integration;
 pub mod positions;
 pub mod requests;

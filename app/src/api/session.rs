@@ -37,7 +37,10 @@ pub async fn login(
     password: String,
     #[server(default)] time_zone: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{auth, throttle};
+    use crate::ssr::{
+        audit::{self, Actor},
+        auth, throttle,
+    };
     let ctx = crate::ssr::ctx()?;
     let parts: http::request::Parts = leptos_axum::extract()
         .await
@@ -55,9 +58,19 @@ pub async fn login(
     if let Err(e) = throttle::check(&ctx.db, &email, &client_ip, now_ms).await {
         return crate::api::back("/login", Err::<(), _>(e), "");
     }
+    // For the audit log of the account's company (an unknown address has no company).
+    let account = ctx.db.login_by_email(&email).await?;
+    let tenant = account.as_ref().and_then(|l| l.tenant_id);
     match auth::sign_in(&ctx.db, &email, &password, time_zone.as_deref()).await? {
         Some(token) => {
             throttle::succeeded(&ctx.db, &email).await?;
+            if let Some(l) = &account {
+                let actor = Actor::Login {
+                    id: l.id,
+                    name: &l.name,
+                };
+                audit::record(&ctx.db, tenant, actor, audit::action::SIGN_IN, &client_ip).await;
+            }
             // A new session on every sign-in; the one the browser brought (if any) ends.
             if let Some(old) = parts
                 .headers
@@ -78,6 +91,20 @@ pub async fn login(
         None => {
             tracing::info!(client_ip, "failed sign-in");
             throttle::failed(&ctx.db, &email, &client_ip, now_ms).await?;
+            if tenant.is_some() {
+                let actor = Actor::Anonymous {
+                    client_ip: &client_ip,
+                };
+                let detail = format!("as {}", email.trim().to_lowercase());
+                audit::record(
+                    &ctx.db,
+                    tenant,
+                    actor,
+                    audit::action::SIGN_IN_FAILED,
+                    &detail,
+                )
+                .await;
+            }
             crate::api::back(
                 "/login",
                 Err::<(), _>(AppError::Validation("Wrong e-mail or password.".into())),

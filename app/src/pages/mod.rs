@@ -1,5 +1,6 @@
 //! One routed page per module.
 
+pub mod activity;
 pub mod candidate;
 pub mod integration;
 pub mod login;

@@ -62,6 +62,14 @@ pub async fn send(
             )
             .await?;
     }
+    // The request's id only: the candidate's name stays out of the log.
+    super::audit::by_member(
+        &state.db,
+        member,
+        super::audit::action::SEND_REQUEST,
+        &format!("request {id}"),
+    )
+    .await;
     Ok(id)
 }
 

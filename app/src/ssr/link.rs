@@ -100,6 +100,13 @@ pub async fn complete_link(
         )
         .await?;
     tracing::info!(tenant = admin.tenant_id(), integration = %integration_name, "ATS connected");
+    super::audit::by_member(
+        &state.db,
+        &admin.member(),
+        super::audit::action::CONNECT,
+        &format!("{integration_name} (linked account {})", details.id),
+    )
+    .await;
     // Writes that waited for a (re)link resume now.
     state.db.requeue_waiting_pushes(admin.tenant_id()).await?;
     state.push_wake.notify_one();
@@ -149,5 +156,15 @@ pub async fn disconnect(
     );
     let cancelled = state.db.disconnect(t, &reason).await?;
     tracing::info!(tenant = t, integration = %conn.integration_name, cancelled, "ATS disconnected");
+    super::audit::by_member(
+        &state.db,
+        &admin.member(),
+        super::audit::action::DISCONNECT,
+        &format!(
+            "{}; {cancelled} queued push(es) cancelled",
+            conn.integration_name
+        ),
+    )
+    .await;
     Ok((conn.integration_name, cancelled))
 }

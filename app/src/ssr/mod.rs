@@ -1,5 +1,6 @@
 //! Server-only code: configuration, state, database, domain services, router.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod crypto;

@@ -35,14 +35,25 @@ pub async fn import(
     job_id: &str,
 ) -> Result<String, AppError> {
     let job = usable_job(state, member, job_id).await?;
-    Ok(state
+    let position = state
         .db
         .create_position(
             member.tenant_id(),
             &clean_title(&job.name)?,
             Some(&job.merge_id),
         )
-        .await?)
+        .await?;
+    super::audit::by_member(
+        &state.db,
+        member,
+        super::audit::action::IMPORT_JOB,
+        &format!(
+            "{} (ATS job {}) as position {position}",
+            job.name, job.merge_id
+        ),
+    )
+    .await;
+    Ok(position)
 }
 
 /// Links a position to a job (Some) or unlinks it (None).
@@ -65,6 +76,17 @@ pub async fn link(
             state.db.requeue_waiting_pushes(member.tenant_id()).await?;
             state.push_wake.notify_one();
         }
+        let (action, detail) = match &job {
+            Some(j) => (
+                super::audit::action::LINK_POSITION,
+                format!("position {position_id} to ATS job {j}"),
+            ),
+            None => (
+                super::audit::action::UNLINK_POSITION,
+                format!("position {position_id}"),
+            ),
+        };
+        super::audit::by_member(&state.db, member, action, &detail).await;
         Ok(())
     } else {
         Err(AppError::NotFound)

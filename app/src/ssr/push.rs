@@ -190,7 +190,9 @@ async fn record(state: &AppState, job: PushJob) -> anyhow::Result<()> {
     let (failure, next) = match outcome {
         Ok(()) => {
             tracing::info!(push = job.id, correlation_id = %job.correlation_id, "push done");
-            return Ok(db.push_done(job.id).await?);
+            db.push_done(job.id).await?;
+            audit_push(state, &job, super::audit::action::PUSH_DONE, "").await;
+            return Ok(());
         }
         Err(Stop::Withdrawn) => return Ok(()),
         Err(Stop::Wait(f)) => (f, "waiting"),
@@ -223,9 +225,30 @@ async fn record(state: &AppState, job: PushJob) -> anyhow::Result<()> {
             let at = super::repo::now() + chrono::Duration::from_std(delay)?;
             db.push_retry(job.id, &failure, at).await?
         }
-        _ => db.push_failed(job.id, &failure).await?,
+        _ => {
+            db.push_failed(job.id, &failure).await?;
+            let why = failure
+                .status
+                .map(|s| format!(", HTTP {s}"))
+                .unwrap_or_default();
+            audit_push(state, &job, super::audit::action::PUSH_FAILED, &why).await;
+        }
     }
     Ok(())
+}
+
+/// Records a push's final outcome in the audit log, by ids only (never the candidate's name).
+async fn audit_push(state: &AppState, job: &PushJob, action: &str, extra: &str) {
+    use super::audit::{record, Actor};
+    let detail = format!("correlation id {}{extra}", job.correlation_id);
+    record(
+        &state.db,
+        Some(job.tenant_id),
+        Actor::System,
+        action,
+        &detail,
+    )
+    .await;
 }
 
 /// A hiring manager's retry of a failed or waiting push of their tenant.
@@ -246,6 +269,13 @@ pub async fn retry(
         "push retried by hand"
     );
     state.push_wake.notify_one();
+    super::audit::by_member(
+        &state.db,
+        member,
+        super::audit::action::RETRY_PUSH,
+        &format!("request {request_id}"),
+    )
+    .await;
     Ok(())
 }
 

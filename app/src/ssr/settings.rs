@@ -64,6 +64,13 @@ pub async fn map_stage(
         ));
     }
     state.db.set_stage_mapping(t, &key, status).await?;
+    super::audit::by_member(
+        &state.db,
+        &admin.member(),
+        super::audit::action::STAGE_MAPPING,
+        &format!("{stage} → {}", status.label()),
+    )
+    .await;
     Ok(())
 }
 

@@ -129,6 +129,13 @@ pub async fn choose_verification_admin(
     state.db.set_verification_admin(t, &user.merge_id).await?;
     state.db.requeue_waiting_pushes(t).await?;
     state.push_wake.notify_one();
+    super::audit::by_member(
+        &state.db,
+        &admin.member(),
+        super::audit::action::VERIFICATION_ADMIN,
+        &format!("{} (ATS user {})", display_name(&user), user.merge_id),
+    )
+    .await;
     Ok(())
 }
 

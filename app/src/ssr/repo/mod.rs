@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod ats;
+pub mod audit;
 pub mod connections;
 pub mod login_failures;
 pub mod marketplace;
