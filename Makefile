@@ -29,8 +29,10 @@ test-e2e: build
 
 ## Benchmarks against the embedded sandbox: prints name=value lines (see README, Performance).
 ## BENCH_DB=postgres runs them on PostgreSQL; BENCH_LATENCY_MS sets the sandbox's page latency.
+## The browser part (webhook to screen in Chromium) runs after; BENCH_ONLY narrows the Rust part.
 bench: build
 	@scripts/phase.sh "benchmarks" cargo bench -p app $(TEST_FEATURES) --bench bench
+	@scripts/phase.sh "benchmark: webhook to screen (Chromium)" scripts/bench-browser.sh
 
 ## The Merge sandbox on its own (127.0.0.1:4010 unless SANDBOX_ADDR says otherwise).
 sandbox:

@@ -7,7 +7,12 @@
 //!   the requests made, the floor the rate limit and latency allow, the wall time, their ratio
 //!   and the 429s the sandbox served;
 //! - the positions page of that 5,000-job tenant rendered on the server, 50 connections at once;
+//! - 200 linked accounts of 100 jobs and 20 users each, all asked to sync at once, on
+//!   PostgreSQL (always, whatever `BENCH_DB` says): whether all complete, the wall time, and the
+//!   machine's peak CPU and the peak memory of this process (app + sandbox) and of PostgreSQL;
 //! - the gzipped size of the wasm, JS and CSS the browser loads (from `make build`).
+//!
+//! `BENCH_ONLY=sync,ssr,accounts,bundle` runs a subset (default: all).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -22,6 +27,16 @@ const USERS: usize = 500;
 const PER_MINUTE: u64 = 100;
 const CONCURRENCY: usize = 50;
 const PAGE_REQUESTS: usize = 2_000;
+const ACCOUNTS: usize = 200;
+const ACCOUNT_JOBS: usize = 100;
+const ACCOUNT_USERS: usize = 20;
+
+fn wanted(part: &str) -> bool {
+    match std::env::var("BENCH_ONLY") {
+        Ok(list) if !list.trim().is_empty() => list.split(',').any(|p| p.trim() == part),
+        _ => true,
+    }
+}
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
@@ -33,6 +48,24 @@ async fn main() {
         Ok("postgres") => Backend::Postgres,
         _ => Backend::Sqlite,
     };
+    if wanted("sync") || wanted("ssr") {
+        large_account(backend, latency_ms).await;
+    }
+    if wanted("accounts") {
+        many_accounts(latency_ms).await;
+    }
+    if wanted("bundle") {
+        match bundle_gz_bytes() {
+            Some(bytes) => println!("bundle_gz_kb={:.0}", bytes as f64 / 1024.0),
+            None => {
+                eprintln!("bench: no target/site/pkg (run `make build` first); bundle size skipped")
+            }
+        }
+    }
+}
+
+/// One 5,000-job account: its full sync at 100 requests/minute, then its positions page.
+async fn large_account(backend: Backend, latency_ms: u64) {
     let app = backend
         .spawn_with(&[("ATSB_MERGE_RATE_LIMIT", &PER_MINUTE.to_string())])
         .await;
@@ -55,11 +88,12 @@ async fn main() {
     .await;
     let a = app.sandbox_account(&account).await;
     eprintln!("bench: account {}", a["counts"]);
-    // Let the first sync's requests leave the rate-limit window, so the run starts clean.
-    let clear = Duration::from_secs(62).saturating_sub(connected.elapsed());
-    eprintln!("bench: waiting {clear:?} for the rate-limit window to clear");
-    tokio::time::sleep(clear).await;
-
+    if wanted("sync") {
+        // Let the first sync's requests leave the rate-limit window, so the run starts clean.
+        let clear = Duration::from_secs(62).saturating_sub(connected.elapsed());
+        eprintln!("bench: waiting {clear:?} for the rate-limit window to clear");
+        tokio::time::sleep(clear).await;
+    }
     app.sandbox.reset_requests();
     let started = Instant::now();
     let run = app.sync_now().await;
@@ -67,15 +101,22 @@ async fn main() {
     if run["sync"]["failed"] == true {
         eprintln!("bench: the sync failed: {}", run["sync"]["error"]);
     }
-    let served = app.sandbox.requests();
-    let floor = floor_secs(served.total, PER_MINUTE, 60.0, latency_ms as f64 / 1000.0);
-    println!("sync_requests={}", served.total);
-    println!("sync_floor_s={floor:.1}");
-    println!("sync_wall_s={wall:.1}");
-    println!("sync_floor_ratio={:.3}", wall / floor);
-    println!("sync_429s={}", served.throttled);
+    if wanted("sync") {
+        let served = app.sandbox.requests();
+        let floor = floor_secs(served.total, PER_MINUTE, 60.0, latency_ms as f64 / 1000.0);
+        println!("sync_requests={}", served.total);
+        println!("sync_floor_s={floor:.1}");
+        println!("sync_wall_s={wall:.1}");
+        println!("sync_floor_ratio={:.3}", wall / floor);
+        println!("sync_429s={}", served.throttled);
+    }
+    if wanted("ssr") {
+        ssr_positions(&app).await;
+    }
+}
 
-    // The positions page of the 5,000-job tenant, server-rendered, 50 connections at once.
+/// The positions page of the 5,000-job tenant, server-rendered, 50 connections at once.
+async fn ssr_positions(app: &common::server::TestApp) {
     let url = format!("{}/positions", app.base);
     let warm = app.http.get(&url).send().await.unwrap();
     assert!(warm.status().is_success(), "positions: {}", warm.status());
@@ -103,13 +144,184 @@ async fn main() {
     times.sort_by(|a, b| a.total_cmp(b));
     println!("ssr_p50_ms={:.1}", percentile(&times, 0.50));
     println!("ssr_p99_ms={:.1}", percentile(&times, 0.99));
+}
 
-    match bundle_gz_bytes() {
-        Some(bytes) => println!("bundle_gz_kb={:.0}", bytes as f64 / 1024.0),
-        None => {
-            eprintln!("bench: no target/site/pkg (run `make build` first); bundle size skipped")
+/// 200 tenants, each with a linked account of 100 jobs and 20 users, all pressing Sync now at
+/// once, on PostgreSQL: how many syncs succeed, how long all take, and the peaks on the way.
+async fn many_accounts(latency_ms: u64) {
+    let workers = std::env::var("BENCH_SYNC_WORKERS").unwrap_or_else(|_| ACCOUNTS.to_string());
+    let app = Backend::Postgres
+        .spawn_with(&[("ATSB_SYNC_WORKERS", &workers)])
+        .await;
+    eprintln!("bench: connecting {ACCOUNTS} tenants");
+    let mut tenants = Vec::new();
+    for n in 0..ACCOUNTS {
+        let tenant = app.new_tenant(&format!("Bench Company {n}")).await;
+        let account = tenant.connect("workable").await;
+        let a = tenant.sandbox_account(&account).await;
+        let more = |key: &str, want: usize| {
+            want.saturating_sub(a["counts"][key].as_u64().unwrap() as usize)
+        };
+        tenant
+            .control(
+                &format!("/accounts/{account}/seed"),
+                json!({"jobs": more("jobs", ACCOUNT_JOBS), "users": more("users", ACCOUNT_USERS)}),
+            )
+            .await;
+        tenant
+            .control(
+                &format!("/accounts/{account}/rate-limit"),
+                json!({"requests_per_minute": PER_MINUTE, "latency_ms": latency_ms}),
+            )
+            .await;
+        tenants.push(tenant);
+    }
+    let pool = match &app.state().db {
+        app::ssr::db::Db::Postgres(pool) => pool.clone(),
+        app::ssr::db::Db::Sqlite(_) => unreachable!("the many-accounts bench runs on PostgreSQL"),
+    };
+    let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM sync_runs")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    app.sandbox.reset_requests();
+    let sampler = Sampler::start();
+    let started = Instant::now();
+    let presses = tenants.iter().map(|t| async move {
+        let (status, body) = t.call("sync_now", &[]).await;
+        assert!(status.is_success() || status.is_redirection(), "{body}");
+    });
+    futures::future::join_all(presses).await;
+    let (ok, failed) = loop {
+        let (ended, ok): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 'succeeded') FROM sync_runs \
+             WHERE id > $1 AND state <> 'running'",
+        )
+        .bind(before)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if ended >= ACCOUNTS as i64 || started.elapsed() > Duration::from_secs(900) {
+            break (ok, ended - ok);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let peaks = sampler.stop();
+    if failed > 0 {
+        let errors: Vec<(Option<String>,)> = sqlx::query_as(
+            "SELECT error FROM sync_runs WHERE id > $1 AND state = 'failed' LIMIT 3",
+        )
+        .bind(before)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        eprintln!("bench: {failed} syncs failed, e.g. {errors:?}");
+    }
+    let served = app.sandbox.requests();
+    println!("accounts_concurrent_ok={}", ok == ACCOUNTS as i64);
+    println!("accounts_concurrent_succeeded={ok}");
+    println!("accounts_concurrent_sync_workers={workers}");
+    println!("accounts_concurrent_requests={}", served.total);
+    println!("accounts_concurrent_429s={}", served.throttled);
+    println!("accounts_concurrent_wall_s={wall:.1}");
+    println!("accounts_concurrent_peak_cpu_pct={:.0}", peaks.cpu_pct);
+    println!("accounts_concurrent_peak_rss_mb={:.0}", peaks.own_rss_mb);
+    println!("accounts_concurrent_pg_peak_rss_mb={:.0}", peaks.pg_rss_mb);
+}
+
+/// Peaks seen by [`Sampler`]: the machine's CPU (100 = one core busy), this process's resident
+/// memory (its high-water mark) and PostgreSQL's (all its processes together).
+struct Peaks {
+    cpu_pct: f64,
+    own_rss_mb: f64,
+    pg_rss_mb: f64,
+}
+
+/// Samples /proc every 250 ms on a thread of its own.
+struct Sampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(f64, f64)>,
+}
+
+impl Sampler {
+    fn start() -> Sampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut cpu_peak, mut pg_peak) = (0.0f64, 0.0f64);
+            let mut last = cpu_ticks();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(250));
+                let now = cpu_ticks();
+                let (busy, total) = (now.0 - last.0, now.1 - last.1);
+                if total > 0.0 {
+                    cpu_peak = cpu_peak.max(busy / total * 100.0 * cores());
+                }
+                last = now;
+                pg_peak = pg_peak.max(postgres_rss_mb());
+            }
+            (cpu_peak, pg_peak)
+        });
+        Sampler { stop, thread }
+    }
+
+    fn stop(self) -> Peaks {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (cpu_pct, pg_rss_mb) = self.thread.join().unwrap();
+        Peaks {
+            cpu_pct,
+            own_rss_mb: status_kb("/proc/self/status", "VmHWM:") / 1024.0,
+            pg_rss_mb,
         }
     }
+}
+
+fn cores() -> f64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) as f64
+}
+
+/// (busy, total) jiffies of all CPUs since boot, from /proc/stat.
+fn cpu_ticks() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total: f64 = fields.iter().sum();
+    let idle = fields.get(3).copied().unwrap_or(0.0) + fields.get(4).copied().unwrap_or(0.0);
+    (total - idle, total)
+}
+
+/// A `Key:  N kB` line of a /proc file, in kB.
+fn status_kb(path: &str, key: &str) -> f64 {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The proportional set size (shared pages split between their users) of every `postgres`
+/// process, added up: what PostgreSQL as a whole holds in memory.
+fn postgres_rss_mb() -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    let mut kb = 0.0;
+    for entry in dir.flatten() {
+        let path = entry.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if comm.trim() == "postgres" {
+            kb += status_kb(&path.join("smaps_rollup").to_string_lossy(), "Pss:");
+        }
+    }
+    kb / 1024.0
 }
 
 /// The least time `n` sequential requests can take when each takes `latency` seconds and at

@@ -1,0 +1,76 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, sandboxAccounts, signIn } from '../tests/helpers';
+
+// Webhook to screen: the ATS moves a marketplace application to another stage 100 times; each
+// move reaches the server as a signed Merge webhook, is read back from the ATS and announced
+// over server-sent events, and the open request page refetches. Measured from just before the
+// sandbox is asked to move the application until the page's stage text changes (a
+// MutationObserver takes the time in the page; both clocks are this machine's). Prints
+// webhook_to_screen_p50_ms and webhook_to_screen_p95_ms. Not a test: it asserts only that
+// every change arrived.
+const CHANGES = Number(process.env.BENCH_WEBHOOK_CHANGES ?? 100);
+const STAGES = ['Technical Interview', 'Phone Screen'];
+
+test('webhook to screen', async ({ page, request }) => {
+  await signIn(page, true);
+  await page.getByRole('button', { name: 'Connect ATS' }).click();
+  await page.getByRole('dialog', { name: /Merge Link/ }).getByRole('button', { name: /Greenhouse/ }).click();
+  await expect(page.getByTestId('sync-state')).toContainText('up to date', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Save verification admin' }).click();
+  await expect(page.getByTestId('current-admin')).toBeVisible();
+
+  await page.goto('/positions');
+  await hydrated(page, true);
+  await page.getByRole('button', { name: 'Import as position' }).click();
+  await expect(page.getByRole('status')).toContainText('Job imported');
+  const title = (await page.getByTestId('position').first().locator('strong').textContent())!.trim();
+
+  await page.goto('/requests');
+  await hydrated(page, true);
+  await page.getByRole('combobox', { name: /^Position/ }).selectOption({ label: title });
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('status')).toContainText('Interview request sent');
+  await page.goto('/dev/mailbox');
+  await page.goto((await page.getByTestId('mail-link').first().getAttribute('href'))!);
+  await hydrated(page, true);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByTestId('answer')).toContainText('You accepted');
+
+  await page.goto('/requests');
+  await page.getByTestId('request-row').filter({ hasText: title }).getByRole('link').first().click();
+  const requestUrl = page.url();
+  await expect(async () => {
+    await page.goto(requestUrl);
+    await expect(page.getByTestId('push-state')).toContainText('done', { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  const appId = (await page.getByTestId('ats-application').textContent())!.trim();
+  const account = (await sandboxAccounts(request)).at(-1).id;
+  await hydrated(page, true);
+
+  const times: number[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    const stage = STAGES[i % STAGES.length];
+    const seen = page.evaluate((stage) => new Promise<number>((done) => {
+      const now = () => performance.timeOrigin + performance.now();
+      const shows = () => document.querySelector('[data-testid="stage"]')?.textContent?.includes(stage);
+      if (shows()) return done(now());
+      const observer = new MutationObserver(() => {
+        if (shows()) { observer.disconnect(); done(now()); }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }), stage);
+    // The observer is in place once this round trip returns.
+    await page.evaluate(() => 0);
+    const asked = Date.now();
+    const res = await request.post(`/_sandbox/accounts/${account}/applications/${appId}/stage`, { data: { stage_name: stage } });
+    expect(res.ok()).toBeTruthy();
+    const shown = await seen;
+    times.push(shown - asked);
+  }
+  times.sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.round((times.length - 1) * p)];
+  console.log(`webhook_to_screen_changes=${times.length}`);
+  console.log(`webhook_to_screen_p50_ms=${pct(0.5).toFixed(0)}`);
+  console.log(`webhook_to_screen_p95_ms=${pct(0.95).toFixed(0)}`);
+  console.log(`webhook_to_screen_max_ms=${pct(1).toFixed(0)}`);
+});
