@@ -37,49 +37,15 @@ pub async fn login(
     password: String,
     #[server(default)] time_zone: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{
-        audit::{self, Actor},
-        auth, throttle,
-    };
+    use crate::ssr::auth;
     let ctx = crate::ssr::ctx()?;
     let parts: http::request::Parts = leptos_axum::extract()
         .await
         .map_err(|e| AppError::Transport(e.to_string()))?;
-    let peer = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
-    let forwarded = parts
-        .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let client_ip = throttle::client_ip(peer, forwarded, ctx.config.trusted_proxy);
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    if let Err(e) = throttle::check(&ctx.db, &email, &client_ip, now_ms).await {
-        return crate::api::back("/login", Err::<(), _>(e), "");
-    }
-    // For the audit log of the account's company (an unknown address has no company).
-    let account = ctx.db.login_by_email(&email).await?;
-    let tenant = account.as_ref().and_then(|l| l.tenant_id);
-    match auth::sign_in(&ctx.db, &email, &password, time_zone.as_deref()).await? {
-        Some(token) => {
-            throttle::succeeded(&ctx.db, &email).await?;
-            if let Some(l) = &account {
-                let actor = Actor::Login {
-                    id: l.id,
-                    name: &l.name,
-                };
-                audit::record(&ctx.db, tenant, actor, audit::action::SIGN_IN, &client_ip).await;
-            }
-            // A new session on every sign-in; the one the browser brought (if any) ends.
-            if let Some(old) = parts
-                .headers
-                .get(http::header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(auth::token_from_cookie_header)
-            {
-                auth::sign_out(&ctx.db, old).await?;
-            }
+    let signed_in =
+        auth::sign_in_request(&ctx, &parts, &email, &password, time_zone.as_deref()).await;
+    match signed_in {
+        Ok(Some(token)) => {
             let opts = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = auth::session_cookie(&token, ctx.config.public_url.scheme() == "https");
             if let Ok(v) = http::HeaderValue::from_str(&cookie) {
@@ -88,29 +54,12 @@ pub async fn login(
             leptos_axum::redirect("/integration");
             Ok(())
         }
-        None => {
-            tracing::info!(client_ip, "failed sign-in");
-            throttle::failed(&ctx.db, &email, &client_ip, now_ms).await?;
-            if tenant.is_some() {
-                let actor = Actor::Anonymous {
-                    client_ip: &client_ip,
-                };
-                let detail = format!("as {}", email.trim().to_lowercase());
-                audit::record(
-                    &ctx.db,
-                    tenant,
-                    actor,
-                    audit::action::SIGN_IN_FAILED,
-                    &detail,
-                )
-                .await;
-            }
-            crate::api::back(
-                "/login",
-                Err::<(), _>(AppError::Validation("Wrong e-mail or password.".into())),
-                "",
-            )
-        }
+        Ok(None) => crate::api::back(
+            "/login",
+            Err::<(), _>(AppError::Validation("Wrong e-mail or password.".into())),
+            "",
+        ),
+        Err(e) => crate::api::back("/login", Err::<(), _>(e), ""),
     }
 }
 

@@ -174,6 +174,67 @@ pub async fn sign_in(
     Ok(Some(token))
 }
 
+/// Signs in from a request to the sign-in form: refused while the account or the client IP is
+/// throttled, audited either way, and rotating the session the browser brought. Returns the
+/// new session's token, or None for a wrong e-mail or password.
+pub async fn sign_in_request(
+    state: &super::AppState,
+    parts: &http::request::Parts,
+    email: &str,
+    password: &str,
+    browser_zone: Option<&str>,
+) -> Result<Option<String>, crate::error::AppError> {
+    use super::{
+        audit::{self, Actor},
+        throttle,
+    };
+    let db = &state.db;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let client_ip = throttle::client_ip(peer, forwarded, state.config.trusted_proxy);
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    throttle::check(db, email, &client_ip, now_ms).await?;
+    // For the audit log of the account's company (an unknown address has no company).
+    let account = db.login_by_email(email).await?;
+    let tenant = account.as_ref().and_then(|l| l.tenant_id);
+    let Some(token) = sign_in(db, email, password, browser_zone).await? else {
+        tracing::info!(client_ip, "failed sign-in");
+        throttle::failed(db, email, &client_ip, now_ms).await?;
+        if tenant.is_some() {
+            let actor = Actor::Anonymous {
+                client_ip: &client_ip,
+            };
+            let detail = format!("as {}", email.trim().to_lowercase());
+            audit::record(db, tenant, actor, audit::action::SIGN_IN_FAILED, &detail).await;
+        }
+        return Ok(None);
+    };
+    throttle::succeeded(db, email).await?;
+    if let Some(l) = &account {
+        let actor = Actor::Login {
+            id: l.id,
+            name: &l.name,
+        };
+        audit::record(db, tenant, actor, audit::action::SIGN_IN, &client_ip).await;
+    }
+    // A new session on every sign-in; the one the browser brought (if any) ends.
+    if let Some(old) = parts
+        .headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(token_from_cookie_header)
+    {
+        sign_out(db, old).await?;
+    }
+    Ok(Some(token))
+}
+
 /// The session behind a cookie token, if it is live.
 pub async fn session(db: &Db, token: &str) -> anyhow::Result<Option<Session>> {
     Ok(db
