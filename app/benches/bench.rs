@@ -7,12 +7,14 @@
 //!   the requests made, the floor the rate limit and latency allow, the wall time, their ratio
 //!   and the 429s the sandbox served;
 //! - the positions page of that 5,000-job tenant rendered on the server, 50 connections at once;
+//! - the support console with 5,000 companies: one health evaluation of all of them, and the
+//!   console's pages (first, a search, a filter, a deep page) rendered 50 at a time;
 //! - 200 linked accounts of 100 jobs and 20 users each, all asked to sync at once, on
 //!   PostgreSQL (always, whatever `BENCH_DB` says): whether all complete, the wall time, and the
 //!   machine's peak CPU and the peak memory of this process (app + sandbox) and of PostgreSQL;
 //! - the gzipped size of the wasm, JS and CSS the browser loads (from `make build`).
 //!
-//! `BENCH_ONLY=sync,ssr,accounts,bundle` runs a subset (default: all).
+//! `BENCH_ONLY=sync,ssr,console,accounts,bundle` runs a subset (default: all).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -28,6 +30,8 @@ const PER_MINUTE: u64 = 100;
 const CONCURRENCY: usize = 50;
 const PAGE_REQUESTS: usize = 2_000;
 const ACCOUNTS: usize = 200;
+/// Companies in the support console benchmark (besides the demo one).
+const TENANTS: usize = 5_000;
 const ACCOUNT_JOBS: usize = 100;
 const ACCOUNT_USERS: usize = 20;
 
@@ -50,6 +54,9 @@ async fn main() {
     };
     if wanted("sync") || wanted("ssr") {
         large_account(backend, latency_ms).await;
+    }
+    if wanted("console") {
+        support_console(backend).await;
     }
     if wanted("accounts") {
         many_accounts(latency_ms).await;
@@ -117,18 +124,62 @@ async fn large_account(backend: Backend, latency_ms: u64) {
 
 /// The positions page of the 5,000-job tenant, server-rendered, 50 connections at once.
 async fn ssr_positions(app: &common::server::TestApp) {
-    let url = format!("{}/positions", app.base);
-    let warm = app.http.get(&url).send().await.unwrap();
-    assert!(warm.status().is_success(), "positions: {}", warm.status());
+    let (p50, p99) = page_load(app, &["/positions".to_string()]).await;
+    println!("ssr_p50_ms={p50:.1}");
+    println!("ssr_p99_ms={p99:.1}");
+}
+
+/// The support console with 5,000 companies: one health evaluation of all of them, then the
+/// server-rendered console (first page, a search, a health filter, a deep page), 50 at once.
+async fn support_console(backend: Backend) {
+    let app = backend
+        .spawn_with(&[("ATSB_HEALTH_EVERY_SECS", "3600")])
+        .await;
+    let db = &app.state().db;
+    for i in 0..TENANTS {
+        db.create_tenant(&format!("Company {i:05}")).await.unwrap();
+    }
+    let started = Instant::now();
+    app::ssr::health::refresh(app.state()).await.unwrap();
+    println!("console_tenants={}", TENANTS + 1);
+    println!(
+        "console_health_pass_ms={:.0}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let support = app.support().await;
+    let pages = [
+        "/support".to_string(),
+        "/support?q=company+0421".to_string(),
+        "/support?health=disconnected&page=3".to_string(),
+        "/support?page=150".to_string(),
+    ];
+    let (p50, p99) = page_load(&support, &pages).await;
+    println!("console_p50_ms={p50:.1}");
+    println!("console_p99_ms={p99:.1}");
+}
+
+/// Server-renders `paths` (in turn) with 50 connections at once; returns (p50, p99) in ms.
+async fn page_load(app: &common::server::TestApp, paths: &[String]) -> (f64, f64) {
+    for path in paths {
+        let warm = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(warm.status().is_success(), "{path}: {}", warm.status());
+    }
+    let urls: Vec<String> = paths.iter().map(|p| format!("{}{p}", app.base)).collect();
     let mut tasks = Vec::new();
     for c in 0..CONCURRENCY {
         let http = app.http.clone();
-        let url = url.clone();
+        let urls = urls.clone();
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
-            for _ in (c..PAGE_REQUESTS).step_by(CONCURRENCY) {
+            for n in (c..PAGE_REQUESTS).step_by(CONCURRENCY) {
+                let url = &urls[n % urls.len()];
                 let t = Instant::now();
-                let res = http.get(&url).send().await.unwrap();
+                let res = http.get(url).send().await.unwrap();
                 let ok = res.status().is_success();
                 let _ = res.bytes().await;
                 assert!(ok);
@@ -142,8 +193,7 @@ async fn ssr_positions(app: &common::server::TestApp) {
         times.extend(t.await.unwrap());
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    println!("ssr_p50_ms={:.1}", percentile(&times, 0.50));
-    println!("ssr_p99_ms={:.1}", percentile(&times, 0.99));
+    (percentile(&times, 0.50), percentile(&times, 0.99))
 }
 
 /// 200 tenants, each with a linked account of 100 jobs and 20 users, all pressing Sync now at

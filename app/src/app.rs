@@ -11,9 +11,18 @@ use crate::{
     api::session::{get_me, Logout},
     components::{HydrationMarker, BUTTON_LIGHT},
     pages::{
-        activity::ActivityPage, candidate::CandidatePage, integration::IntegrationPage,
-        login::LoginPage, mailbox::MailboxPage, positions::PositionsPage, request::RequestPage,
-        requests::RequestsPage, respond::RespondPage, settings::SettingsPage,
+        activity::ActivityPage,
+        candidate::CandidatePage,
+        integration::IntegrationPage,
+        login::LoginPage,
+        mailbox::MailboxPage,
+        onboarding::{ForgotPage, InvitePage, ResetPage},
+        positions::PositionsPage,
+        request::RequestPage,
+        requests::RequestsPage,
+        respond::RespondPage,
+        settings::SettingsPage,
+        support::{HealthBadge, SupportPage, SupportTenantPage},
     },
 };
 
@@ -49,7 +58,7 @@ pub fn App() -> impl IntoView {
             <Nav/>
             <main class="mx-auto max-w-5xl p-6">
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/integration"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/positions") view=PositionsPage ssr=SsrMode::Async/>
@@ -59,6 +68,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/respond/:token") view=RespondPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view=SupportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/tenants/:id") view=SupportTenantPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -67,12 +81,29 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The top bar: product name, sections, who is signed in, sign out.
+/// `/`: support staff go to the console, everyone else to the integration page (which sends
+/// the signed-out to the sign-in page).
+#[component]
+fn HomeRedirect() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let support = matches!(me.await, Ok(Some(ref m)) if m.is_support);
+                view! { <Redirect path=crate::api::session::home(support)/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// The top bar: product name, sections, who is signed in, sign out; below it, the company's
+/// integration health when it needs someone.
 #[component]
 fn Nav() -> impl IntoView {
-    // Refetch on navigation, so signing in or out updates the bar without a reload.
+    // Refetch on navigation (signing in or out) and on live changes (health).
     let location = leptos_router::hooks::use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| get_me());
+    let live = crate::live::live_key();
+    let me = Resource::new(move || (location.pathname.get(), live()), |_| get_me());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="border-b border-slate-200 bg-white">
@@ -83,14 +114,20 @@ fn Nav() -> impl IntoView {
                         match me.await {
                             Ok(Some(me)) => view! {
                                 {crate::live::connect()}
-                                <a href="/integration">"Integration"</a>
-                                <a href="/positions">"Positions"</a>
-                                <a href="/requests">"Interview requests"</a>
-                                <a href="/settings">"Settings"</a>
-                                <a href="/activity">"Activity"</a>
+                                {if me.is_support {
+                                    view! { <a href="/support">"Support console"</a> }.into_any()
+                                } else {
+                                    view! {
+                                        <a href="/integration">"Integration"</a>
+                                        <a href="/positions">"Positions"</a>
+                                        <a href="/requests">"Interview requests"</a>
+                                        <a href="/settings">"Settings"</a>
+                                        <a href="/activity">"Activity"</a>
+                                    }.into_any()
+                                }}
                                 {me.sandbox.then(|| view! { <a href="/dev/mailbox">"Demo mailbox"</a> })}
                                 <span class="ml-auto text-sm text-slate-600">
-                                    {me.name} " · " {me.company.unwrap_or_default()}
+                                    {me.name} " · " {me.company.unwrap_or_else(|| "Marketplace support".into())}
                                 </span>
                                 <ActionForm action=logout>
                                     <button type="submit" class=BUTTON_LIGHT>"Sign out"</button>
@@ -101,6 +138,19 @@ fn Nav() -> impl IntoView {
                     })}
                 </Suspense>
             </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().and_then(|me| me.health).map(|notice| view! {
+                        <aside aria-label="Integration health" data-testid="health-banner"
+                            class="mx-auto max-w-5xl border-t border-amber-200 bg-amber-50 px-4 py-2 text-amber-950">
+                            <p class="font-medium">"Integration: " <HealthBadge health=notice.health/></p>
+                            <ul class="list-disc pl-6 text-sm">
+                                {notice.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                            </ul>
+                        </aside>
+                    })
+                })}
+            </Suspense>
         </header>
     }
 }

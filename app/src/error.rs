@@ -16,6 +16,9 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// A link that expired or was already used: the message says what to do instead.
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Validation(String),
     #[error("{0}")]
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::Gone(_) => 410,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Upstream(_) => 502,

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod health;
 pub mod live;
 pub mod merge_link;
 pub mod pages;

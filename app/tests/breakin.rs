@@ -21,6 +21,8 @@ enum Access {
     Member,
     /// Company admins of the tenant only.
     Admin,
+    /// Marketplace support staff only (the console).
+    Support,
 }
 
 /// One server function: its endpoint, who may call it, and the arguments a forger sends.
@@ -31,7 +33,10 @@ struct Case {
 }
 
 /// Tenant A's ids, as a forger in tenant B would paste them.
+#[derive(Default)]
 struct Victim {
+    /// The company's public id (the console's URLs name it).
+    tenant_id: String,
     account: String,
     position_id: String,
     request_id: String,
@@ -62,6 +67,30 @@ fn cases(v: &Victim) -> Vec<Case> {
             &[("token", "not-a-token"), ("decision", "Accept")],
         ),
         case("mailbox", Public, &[]),
+        case("team_invitation", Public, &[("token", "not-a-token")]),
+        case(
+            "join_company",
+            Public,
+            &[
+                ("token", "not-a-token"),
+                ("name", "Forger"),
+                ("password", "a long forged password"),
+            ],
+        ),
+        case(
+            "request_password_reset",
+            Public,
+            &[("email", "nobody@example.com")],
+        ),
+        case("password_reset", Public, &[("token", "not-a-token")]),
+        case(
+            "reset_password",
+            Public,
+            &[
+                ("token", "not-a-token"),
+                ("password", "a long forged password"),
+            ],
+        ),
         case("logout", Public, &[]),
         case("integration", Member, &[]),
         case("sync_now", Member, &[]),
@@ -106,6 +135,32 @@ fn cases(v: &Victim) -> Vec<Case> {
             "set_stage_mapping",
             Admin,
             &[("stage", &v.stage), ("status", "hired")],
+        ),
+        case(
+            "invite_colleague",
+            Admin,
+            &[("email", "forged-invite@example.com"), ("admin", "on")],
+        ),
+        case("support_tenants", Support, &[("q", "")]),
+        case("support_tenant", Support, &[("id", &v.tenant_id)]),
+        case(
+            "support_retry_push",
+            Support,
+            &[
+                ("tenant", &v.tenant_id),
+                ("request_id", &v.request_id),
+                ("confirm", "yes"),
+            ],
+        ),
+        case(
+            "support_resync",
+            Support,
+            &[("tenant", &v.tenant_id), ("confirm", "yes")],
+        ),
+        case(
+            "create_company",
+            Support,
+            &[("company", "Forged Co"), ("email", "forged-co@example.com")],
         ),
         // Last: it ends the caller's own connection.
         case("disconnect", Admin, &[("integration", "Workable")]),
@@ -173,7 +228,11 @@ async fn victim(app: &TestApp) -> Victim {
         .to_string();
     let (_, r) = app.get_fn("requests", &[]).await;
     let candidate_id = r["candidates"][0]["id"].as_str().unwrap().to_string();
+    let db = &app.state().db;
+    let tenant = db.tenant_named("Acme Robotics").await.unwrap().unwrap();
+    let tenant_id = db.tenant(tenant).await.unwrap().0;
     Victim {
+        tenant_id,
         account,
         position_id,
         request_id,
@@ -213,15 +272,7 @@ async fn snapshot(app: &TestApp, v: &Victim) -> Value {
 
 #[tokio::test]
 async fn every_registered_server_function_has_a_break_in_case() {
-    let v = Victim {
-        account: String::new(),
-        position_id: String::new(),
-        request_id: String::new(),
-        job_id: String::new(),
-        user_id: String::new(),
-        candidate_id: String::new(),
-        stage: String::new(),
-    };
+    let v = Victim::default();
     let covered: BTreeSet<String> = cases(&v).iter().map(|c| c.endpoint.to_string()).collect();
     let registered: BTreeSet<String> = registered().into_iter().map(|(e, _)| e).collect();
     let missing: Vec<_> = registered.difference(&covered).collect();
@@ -258,7 +309,14 @@ async fn strangers_get_401_from_every_private_function_and_pages_send_them_to_si
     );
 
     // Every page the router registers: the private ones send a stranger to the sign-in page.
-    let public = ["/login", "/respond/:token", "/dev/mailbox"];
+    let public = [
+        "/login",
+        "/respond/:token",
+        "/dev/mailbox",
+        "/invite/:token",
+        "/forgot",
+        "/reset/:token",
+    ];
     for route in leptos_axum::generate_route_list(app::app::App) {
         let path = route.path().replace('{', ":").replace('}', "");
         let url = format!(
@@ -350,4 +408,40 @@ async fn hiring_managers_who_are_not_admins_cannot_do_what_admins_do() {
         assert!(refused, "{}: {status} {body} {location:?}", case.endpoint);
     }
     assert_eq!(snapshot(&admin, &v).await, before, "nothing changed");
+}
+
+#[tokio::test]
+async fn support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_the_console() {
+    let admin = spawn_app().await;
+    let v = victim(&admin).await;
+    let before = snapshot(&admin, &v).await;
+    let writes_before = admin.writes(&v.account).len();
+    // Support staff: every hiring-manager function is refused (403), and nothing changes.
+    let support = admin.support().await;
+    for case in cases(&v)
+        .iter()
+        .filter(|c| matches!(c.access, Access::Member | Access::Admin))
+    {
+        let (status, body, location) = call(&support, case.endpoint, &case.args).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{}: {body} {location:?}",
+            case.endpoint
+        );
+    }
+    assert_eq!(snapshot(&admin, &v).await, before, "nothing changed");
+    assert_eq!(admin.writes(&v.account).len(), writes_before);
+    // The company's admin: every console function is refused.
+    for case in cases(&v).iter().filter(|c| c.access == Access::Support) {
+        let (status, body, location) = call(&admin, case.endpoint, &case.args).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{}: {body} {location:?}",
+            case.endpoint
+        );
+    }
+    let (_, table) = support.get_fn("support_tenants", &[]).await;
+    assert_eq!(table["total"], 1, "no company was created: {table}");
 }

@@ -1,6 +1,8 @@
 //! The ATS Bridge server binary: read the configuration, build the application, serve it, and
 //! stop cleanly on Ctrl-C or SIGTERM.
 
+mod commands;
+
 use anyhow::Context;
 use app::ssr::{config::Config, seed, startup};
 use leptos::prelude::get_configuration;
@@ -16,20 +18,12 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => {}
-        ["erase-candidate", who] => return erase_candidate(who).await,
-        _ => {
-            eprintln!(
-                "usage: server [serve]\n       server erase-candidate <candidate id or e-mail>"
-            );
-            std::process::exit(2);
+    if let Some(result) = commands::run(&args).await {
+        if let Err(e) = result {
+            eprintln!("{e:#}");
+            std::process::exit(1);
         }
+        return Ok(());
     }
     let leptos = get_configuration(None).context("reading the Leptos configuration")?;
     let options = leptos.leptos_options;
@@ -46,7 +40,8 @@ async fn main() -> anyhow::Result<()> {
     println!("ATS Bridge is running on http://{local}");
     if sandbox {
         println!("Demo login: {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
-        println!("Demo mailbox (candidate links): http://{local}/dev/mailbox");
+        println!("Demo mailbox (candidate links, invitations): http://{local}/dev/mailbox");
+        println!("Support staff: server create-user --support --email <e-mail> --name <name>");
     }
     let (tx, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -55,26 +50,6 @@ async fn main() -> anyhow::Result<()> {
         let _ = tx.send(true);
     });
     startup::serve(state, listener, rx).await
-}
-
-/// `server erase-candidate <id or e-mail>`: erases a marketplace candidate's data here and
-/// cancels their queued pushes (the same as `DELETE /api/v1/candidates/{id}`).
-async fn erase_candidate(who: &str) -> anyhow::Result<()> {
-    let config = Config::from_env().context("reading the configuration")?;
-    let db = app::ssr::db::Db::connect(&config.database_url).await?;
-    match db.erase_candidate(who).await? {
-        Some(e) => {
-            println!(
-                "Erased candidate {}: {} interview request(s) removed, {} queued push(es) cancelled.",
-                e.candidate_id, e.requests_removed, e.pushes_cancelled
-            );
-            Ok(())
-        }
-        None => {
-            eprintln!("No candidate with id or e-mail {who:?}; nothing was changed.");
-            std::process::exit(1);
-        }
-    }
 }
 
 async fn shutdown_signal() {

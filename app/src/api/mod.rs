@@ -5,10 +5,12 @@
 
 pub mod activity;
 pub mod integration;
+pub mod onboarding;
 pub mod positions;
 pub mod requests;
 pub mod session;
 pub mod settings;
+pub mod support;
 
 /// Where a form goes after it ran: back to `page` with the outcome as a flash message. The
 /// outcome travels in the redirect, not in the function's result, because a browser without

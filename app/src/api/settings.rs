@@ -22,6 +22,8 @@ pub struct Settings {
     /// (key, label) of every marketplace status.
     pub statuses: Vec<(String, String)>,
     pub can_edit_stages: bool,
+    /// A company admin reads the page: they may invite colleagues.
+    pub can_invite: bool,
     /// The signed-in person's IANA zone ("UTC" until one is saved).
     pub time_zone: String,
     pub zones: Vec<String>,

@@ -19,7 +19,7 @@ pub fn ActivityPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(events) => view! { <ActivityTable events/> }.into_any(),
+                    Ok(events) => view! { <ActivityTable events title=format!("The last {ACTIVITY_LIMIT} events")/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
@@ -27,10 +27,11 @@ pub fn ActivityPage() -> impl IntoView {
     }
 }
 
+/// Audit events as a table, newest first (also on the support console's tenant page).
 #[component]
-fn ActivityTable(events: Vec<ActivityEvent>) -> impl IntoView {
+pub fn ActivityTable(events: Vec<ActivityEvent>, #[prop(into)] title: String) -> impl IntoView {
     view! {
-        <Card title=format!("The last {ACTIVITY_LIMIT} events")>
+        <Card title>
             {if events.is_empty() {
                 view! { <p>"Nothing has happened yet."</p> }.into_any()
             } else {

@@ -32,6 +32,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="time_zone" prop:value=move || zone.get()/>
                 <button class=BUTTON type="submit">"Sign in"</button>
             </ActionForm>
+            <p class="mt-4 text-sm"><a class="text-blue-800 underline" href="/forgot">"Forgot your password?"</a></p>
         </div>
     }
 }

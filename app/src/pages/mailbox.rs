@@ -1,5 +1,5 @@
-//! The demo mailbox: in the embedded sandbox it stands in for the marketplace's mailer and
-//! shows the candidate links it would have e-mailed.
+//! The demo mailbox: in the embedded sandbox it stands in for the marketplace's mailer and for
+//! SMTP, and shows the candidate links, invitations and password resets that would be e-mailed.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +17,7 @@ pub fn MailboxPage() -> impl IntoView {
         <Title text="Demo mailbox · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Demo mailbox"</h1>
         <p role="note" class="my-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
-            "Local demo only — not part of the product. In production the marketplace's mailer sends these e-mails to candidates."
+            "Local demo only — not part of the product. In production the marketplace's mailer sends candidates' e-mails, and SMTP (ATSB_SMTP_URL) sends invitations and password resets."
         </p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -27,7 +27,7 @@ pub fn MailboxPage() -> impl IntoView {
                         <Card title=m.subject.clone()>
                             <p class="text-sm text-slate-600">{format!("To {} · {}", m.to, m.at)}</p>
                             <p class="mt-2 whitespace-pre-line">{m.body}</p>
-                            <p class="mt-2"><a class="text-blue-800 underline" href=m.link data-testid="mail-link">"Open the interview request"</a></p>
+                            <p class="mt-2"><a class="text-blue-800 underline" href=m.link data-testid="mail-link">"Open the link"</a></p>
                         </Card>
                     }).collect_view().into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),

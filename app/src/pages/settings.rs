@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::settings::{get_settings, SetStageMapping, SetTimeZone, Settings},
+    api::{
+        onboarding::InviteColleague,
+        settings::{get_settings, SetStageMapping, SetTimeZone, Settings},
+    },
     components::{refresh_key, Card, ErrorBox, Flash, BUTTON, INPUT},
 };
 
@@ -49,7 +52,28 @@ fn SettingsView(s: Settings) -> impl IntoView {
                 <button type="submit" class=format!("{BUTTON} mt-3")>"Save time zone"</button>
             </ActionForm>
         </Card>
+        {s.can_invite.then(|| view! { <InviteCard/> })}
         <StageMappingCard s/>
+    }
+}
+
+/// Company admins invite colleagues; the invitation goes out by e-mail.
+#[component]
+fn InviteCard() -> impl IntoView {
+    let invite = ServerAction::<InviteColleague>::new();
+    view! {
+        <Card title="Invite a colleague">
+            <ActionForm action=invite attr:class="flex flex-wrap items-end gap-3">
+                <label class="flex-1">
+                    <span class="mb-1 block text-sm font-medium">"Their e-mail address"</span>
+                    <input class=INPUT type="email" name="email" required/>
+                </label>
+                <label class="flex items-center gap-1 text-sm">
+                    <input type="checkbox" name="admin" value="on"/>"Company admin (may connect the ATS and invite others)"
+                </label>
+                <button type="submit" class=BUTTON>"Send invitation"</button>
+            </ActionForm>
+        </Card>
     }
 }
 

@@ -9,6 +9,8 @@ use super::{auth::TenantMember, db::Db};
 pub enum Actor<'a> {
     /// A signed-in hiring manager (their name is shown as it is now).
     Member(&'a TenantMember),
+    /// Marketplace support staff acting on a tenant (shown with "marketplace support").
+    Support(&'a super::auth::Support),
     /// A login identified without a session (a sign-in, a failed one).
     Login { id: i64, name: &'a str },
     /// ATS Bridge itself (the push and sync workers).
@@ -35,6 +37,10 @@ pub mod action {
     pub const STAGE_MAPPING: &str = "changed the stage mapping";
     pub const PUSH_DONE: &str = "pushed a candidate to the ATS";
     pub const PUSH_FAILED: &str = "could not push a candidate";
+    pub const CREATE_TENANT: &str = "created the company";
+    pub const INVITE: &str = "invited a colleague";
+    pub const ACCEPT_INVITE: &str = "accepted an invitation";
+    pub const RESET_PASSWORD: &str = "reset their password";
 }
 
 /// Records that a signed-in hiring manager did `action` in their tenant.
@@ -53,6 +59,7 @@ pub async fn by_member(db: &Db, member: &TenantMember, action: &str, detail: &st
 pub async fn record(db: &Db, tenant_id: Option<i64>, actor: Actor<'_>, action: &str, detail: &str) {
     let (login_id, label) = match actor {
         Actor::Member(m) => (Some(m.login_id()), "a hiring manager".to_string()),
+        Actor::Support(s) => (Some(s.login_id()), "marketplace support".to_string()),
         Actor::Login { id, name } => (Some(id), name.to_string()),
         Actor::System => (None, "ATS Bridge".to_string()),
         Actor::MarketplaceApi => (None, "the marketplace".to_string()),

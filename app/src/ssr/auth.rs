@@ -11,7 +11,7 @@ use chrono::Duration;
 use super::{
     crypto::{hash_token, secret_token},
     db::Db,
-    repo::accounts::{Role, SessionLogin},
+    repo::accounts::{LoginRow, Role, SessionLogin},
 };
 
 /// The session cookie's name.
@@ -65,11 +65,17 @@ impl TenantAdmin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Support {
     login_id: i64,
+    zone: chrono_tz::Tz,
 }
 
 impl Support {
     pub fn login_id(&self) -> i64 {
         self.login_id
+    }
+
+    /// The time zone this person reads times in.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
     }
 }
 
@@ -85,18 +91,22 @@ impl Session {
         Role::parse(&self.login.role)
     }
 
+    /// The login's saved time zone (UTC until one is saved).
+    fn zone(&self) -> chrono_tz::Tz {
+        self.login
+            .time_zone
+            .as_deref()
+            .and_then(super::settings::parse_zone)
+            .unwrap_or(chrono_tz::UTC)
+    }
+
     /// A hiring manager (admin or not) of their own tenant.
     pub fn member(&self) -> Option<TenantMember> {
         match (self.role()?, self.login.tenant_id) {
             (Role::Admin | Role::Member, Some(tenant_id)) => Some(TenantMember {
                 tenant_id,
                 login_id: self.login.login_id,
-                zone: self
-                    .login
-                    .time_zone
-                    .as_deref()
-                    .and_then(super::settings::parse_zone)
-                    .unwrap_or(chrono_tz::UTC),
+                zone: self.zone(),
             }),
             _ => None,
         }
@@ -112,8 +122,9 @@ impl Session {
 
     /// Marketplace support staff.
     pub fn support(&self) -> Option<Support> {
-        (self.role()? == Role::Support).then_some(Support {
+        (self.role()? == Role::Support).then(|| Support {
             login_id: self.login.login_id,
+            zone: self.zone(),
         })
     }
 }
@@ -144,17 +155,23 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not-a-real-password").unwrap_or_default())
 }
 
-/// Checks credentials and opens a session; returns the session token for the cookie.
-/// On a first sign-in, `browser_zone` (the browser's IANA zone, when JavaScript sent it)
-/// becomes the login's time zone.
-pub async fn sign_in(
+/// A successful sign-in: the new session's token (for the cookie) and who signed in.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub role: Option<Role>,
+}
+
+/// Checks `password` against `login` (None: an unknown e-mail, checked against a dummy hash so
+/// it costs as much time) and opens a session. On a first sign-in, `browser_zone` (the
+/// browser's IANA zone, when JavaScript sent it) becomes the login's time zone.
+async fn open_session(
     db: &Db,
-    email: &str,
+    login: Option<&LoginRow>,
     password: &str,
     browser_zone: Option<&str>,
-) -> anyhow::Result<Option<String>> {
-    let login = db.login_by_email(email).await?;
-    let ok = match &login {
+) -> anyhow::Result<Option<SignedIn>> {
+    let ok = match login {
         Some(l) => verify_password(password, &l.password_hash),
         None => {
             verify_password(password, dummy_hash());
@@ -171,19 +188,22 @@ pub async fn sign_in(
     if let Some(zone) = browser_zone.and_then(super::settings::parse_zone) {
         db.set_time_zone(login.id, zone.name(), true).await?;
     }
-    Ok(Some(token))
+    Ok(Some(SignedIn {
+        token,
+        role: Role::parse(&login.role),
+    }))
 }
 
 /// Signs in from a request to the sign-in form: refused while the account or the client IP is
 /// throttled, audited either way, and rotating the session the browser brought. Returns the
-/// new session's token, or None for a wrong e-mail or password.
+/// new session, or None for a wrong e-mail or password.
 pub async fn sign_in_request(
     state: &super::AppState,
     parts: &http::request::Parts,
     email: &str,
     password: &str,
     browser_zone: Option<&str>,
-) -> Result<Option<String>, crate::error::AppError> {
+) -> Result<Option<SignedIn>, crate::error::AppError> {
     use super::{
         audit::{self, Actor},
         throttle,
@@ -200,10 +220,10 @@ pub async fn sign_in_request(
     let client_ip = throttle::client_ip(peer, forwarded, state.config.trusted_proxy);
     let now_ms = chrono::Utc::now().timestamp_millis();
     throttle::check(db, email, &client_ip, now_ms).await?;
-    // For the audit log of the account's company (an unknown address has no company).
     let account = db.login_by_email(email).await?;
+    // The audit log belongs to the account's company (an unknown address has none).
     let tenant = account.as_ref().and_then(|l| l.tenant_id);
-    let Some(token) = sign_in(db, email, password, browser_zone).await? else {
+    let Some(signed_in) = open_session(db, account.as_ref(), password, browser_zone).await? else {
         tracing::info!(client_ip, "failed sign-in");
         throttle::failed(db, email, &client_ip, now_ms).await?;
         if tenant.is_some() {
@@ -232,7 +252,7 @@ pub async fn sign_in_request(
     {
         sign_out(db, old).await?;
     }
-    Ok(Some(token))
+    Ok(Some(signed_in))
 }
 
 /// The session behind a cookie token, if it is live.

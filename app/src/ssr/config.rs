@@ -4,7 +4,7 @@ use std::{fmt, path::PathBuf};
 
 use anyhow::{bail, Context};
 use base64::{engine::general_purpose::STANDARD, Engine};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use url::Url;
 
 /// Where Merge lives: the real service (with an API key) or the embedded sandbox.
@@ -27,11 +27,12 @@ pub struct Config {
     /// unset and is then the address the server bound (see [`Config::with_bound_addr`]).
     pub public_url: Url,
     pub encryption_key: [u8; 32],
+    /// The key before a rotation (`ATSB_PREVIOUS_ENCRYPTION_KEY`), read until `rotate-key` ran.
+    pub previous_encryption_key: Option<[u8; 32]>,
     pub merge: MergeMode,
     pub webhook_key: SecretString,
     /// `None` means "serve the sandbox's Link script from our own origin".
     pub link_script_url: Option<String>,
-    pub marketplace_token: SecretString,
     /// Start the background workers (push, periodic sync). Tests may turn them off.
     pub workers: bool,
     /// How often every connected tenant is synced as a safety net.
@@ -57,6 +58,22 @@ pub struct Config {
     /// The reverse proxy in front of us (`ATSB_TRUSTED_PROXY`, an IP address): only its
     /// `X-Forwarded-For` says who the client is (sign-in throttling per client IP).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// How long a change of a tenant's health must hold before it is shown
+    /// (`ATSB_HEALTH_HOLD_SECS`, default 120; 0 shows every change at once).
+    pub health_hold: std::time::Duration,
+    /// How often tenant health is evaluated (`ATSB_HEALTH_EVERY_SECS`, default 10).
+    pub health_every: std::time::Duration,
+    /// Where invitations and password resets are sent from (`ATSB_SMTP_URL`, e.g.
+    /// `smtps://user:password@smtp.example.com`, with `ATSB_MAIL_FROM`); without it they go to
+    /// the demo mailbox in sandbox mode.
+    pub smtp: Option<Smtp>,
+}
+
+/// An SMTP relay and the sender address.
+#[derive(Clone)]
+pub struct Smtp {
+    pub url: SecretString,
+    pub from: String,
 }
 
 impl fmt::Debug for Config {
@@ -72,7 +89,6 @@ impl fmt::Debug for Config {
             .field("merge", &merge)
             .field("webhook_key", &"[redacted]")
             .field("link_script_url", &self.link_script_url)
-            .field("marketplace_token", &"[redacted]")
             .field("workers", &self.workers)
             .field("sync_interval", &self.sync_interval)
             .field("push_lease", &self.push_lease)
@@ -82,6 +98,8 @@ impl fmt::Debug for Config {
             .field("merge_rate", &self.merge_rate)
             .field("full_sync_every", &self.full_sync_every)
             .field("sync_overlap", &self.sync_overlap)
+            .field("health_hold", &self.health_hold)
+            .field("smtp", &self.smtp.as_ref().map(|s| &s.from))
             .finish()
     }
 }
@@ -100,6 +118,22 @@ fn positive(
             .filter(|n| *n > 0)
             .with_context(|| format!("{name} must be a positive whole number (got {v:?})")),
         None => Ok(default),
+    }
+}
+
+/// A number of seconds (0 allowed) from `name`, or `default` when unset.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+) -> anyhow::Result<std::time::Duration> {
+    match get(name) {
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .with_context(|| format!("{name} must be a whole number of seconds (got {v:?})")),
+        None => Ok(std::time::Duration::from_secs(default)),
     }
 }
 
@@ -170,9 +204,14 @@ impl Config {
         };
         let encryption_key = parse_key(&secret("ATSB_ENCRYPTION_KEY", "encryption.key")?)
             .context("ATSB_ENCRYPTION_KEY must be 32 bytes, base64-encoded")?;
+        let previous_encryption_key = match get("ATSB_PREVIOUS_ENCRYPTION_KEY") {
+            Some(k) => Some(
+                parse_key(&k)
+                    .context("ATSB_PREVIOUS_ENCRYPTION_KEY must be 32 bytes, base64-encoded")?,
+            ),
+            None => None,
+        };
         let webhook_key = SecretString::from(secret("MERGE_WEBHOOK_KEY", "webhook.key")?);
-        let marketplace_token =
-            SecretString::from(secret("ATSB_MARKETPLACE_TOKEN", "marketplace.token")?);
         let public_url = match get("ATSB_PUBLIC_URL") {
             Some(u) => Url::parse(&u).context("ATSB_PUBLIC_URL is not a URL")?,
             None if sandbox => Url::parse(UNSET_PUBLIC_URL).context("placeholder URL")?,
@@ -188,10 +227,10 @@ impl Config {
                 .unwrap_or_else(|| "sqlite://data/atsb.db?mode=rwc".into()),
             public_url,
             encryption_key,
+            previous_encryption_key,
             merge,
             webhook_key,
             link_script_url,
-            marketplace_token,
             workers: get("ATSB_WORKERS").map(|v| v != "0").unwrap_or(true),
             push_lease: std::time::Duration::from_secs(positive(&get, "ATSB_PUSH_LEASE_SECS", 60)?),
             sync_lease: std::time::Duration::from_secs(positive(&get, "ATSB_SYNC_LEASE_SECS", 60)?),
@@ -219,23 +258,27 @@ impl Config {
                 })?),
                 None => None,
             },
-            sync_interval: std::time::Duration::from_secs(match get("ATSB_SYNC_INTERVAL_SECS") {
-                Some(v) => v
-                    .parse()
-                    .context("ATSB_SYNC_INTERVAL_SECS must be a number of seconds")?,
-                None => 900,
-            }),
+            sync_interval: seconds(&get, "ATSB_SYNC_INTERVAL_SECS", 900)?,
+            health_hold: seconds(&get, "ATSB_HEALTH_HOLD_SECS", 120)?,
+            smtp: match (get("ATSB_SMTP_URL"), get("ATSB_MAIL_FROM")) {
+                (Some(url), Some(from)) => Some(Smtp {
+                    url: SecretString::from(url),
+                    from,
+                }),
+                (None, None) => None,
+                _ => bail!("ATSB_SMTP_URL and ATSB_MAIL_FROM are set together"),
+            },
+            health_every: std::time::Duration::from_secs(positive(
+                &get,
+                "ATSB_HEALTH_EVERY_SECS",
+                10,
+            )?),
         })
     }
 
     /// True when the embedded sandbox stands in for Merge (demo data, local mailbox).
     pub fn is_sandbox(&self) -> bool {
         matches!(self.merge, MergeMode::Sandbox)
-    }
-
-    /// The marketplace API bearer token, for constant-time comparison.
-    pub fn marketplace_token(&self) -> &str {
-        self.marketplace_token.expose_secret()
     }
 }
 
@@ -324,7 +367,6 @@ mod tests {
                 ("MERGE_REGION", "eu"),
                 ("ATSB_ENCRYPTION_KEY", &key),
                 ("MERGE_WEBHOOK_KEY", "whk"),
-                ("ATSB_MARKETPLACE_TOKEN", "mpt"),
                 ("ATSB_PUBLIC_URL", "https://atsb.example.com"),
                 ("ATSB_DATABASE_URL", "postgres://u:hunter2@db/atsb"),
             ]),

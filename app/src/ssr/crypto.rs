@@ -17,6 +17,9 @@ use sha2::{Digest, Sha256};
 #[derive(Clone)]
 pub struct Crypto {
     cipher: Aes256Gcm,
+    /// The key before the last rotation (`ATSB_PREVIOUS_ENCRYPTION_KEY`): still read, never
+    /// written, until `server rotate-key` has re-encrypted everything.
+    previous: Option<Aes256Gcm>,
     signing_key: [u8; 32],
 }
 
@@ -27,8 +30,15 @@ impl Crypto {
         mac.update(b"atsb link signing v1");
         Crypto {
             cipher: Aes256Gcm::new(key.into()),
+            previous: None,
             signing_key: mac.finalize().into_bytes().into(),
         }
+    }
+
+    /// Also decrypts values sealed under `previous` (during a key rotation).
+    pub fn with_previous(mut self, previous: Option<&[u8; 32]>) -> Crypto {
+        self.previous = previous.map(|k| Aes256Gcm::new(k.into()));
+        self
     }
 
     /// Encrypts `plain` as `v1.<base64url(nonce || ciphertext)>`.
@@ -56,9 +66,14 @@ impl Crypto {
             return Err(anyhow!("ciphertext too short"));
         }
         let (nonce, data) = bytes.split_at(12);
+        let nonce = Nonce::from_slice(nonce);
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), data)
+            .decrypt(nonce, data)
+            .or_else(|e| match &self.previous {
+                Some(previous) => previous.decrypt(nonce, data),
+                None => Err(e),
+            })
             .map_err(|_| anyhow!("ciphertext does not decrypt with this key"))?;
         String::from_utf8(plain).context("plaintext is not UTF-8")
     }
@@ -102,6 +117,33 @@ impl Crypto {
         mac.update(exp.to_string().as_bytes());
         URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
+}
+
+/// `server rotate-key`: re-encrypts every account token sealed under `previous` with `current`.
+/// Values already under `current` are left alone, so the command can be re-run after an
+/// interruption. Returns how many were re-encrypted.
+pub async fn rotate(
+    db: &super::db::Db,
+    previous: &[u8; 32],
+    current: &[u8; 32],
+) -> anyhow::Result<u64> {
+    let (new, old) = (Crypto::new(current), Crypto::new(previous));
+    let mut n = 0;
+    for (tenant, sealed) in db.sealed_account_tokens().await? {
+        if new.decrypt(&sealed).is_ok() {
+            continue;
+        }
+        let plain = old
+            .decrypt(&sealed)
+            .with_context(|| format!("tenant {tenant}'s account token opens with neither key"))?;
+        if db
+            .replace_sealed_account_token(tenant, &sealed, &new.encrypt(&plain)?)
+            .await?
+        {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// The outcome of checking a signed link.

@@ -1,5 +1,6 @@
-//! The marketplace's JSON API for its other services (bearer token `ATSB_MARKETPLACE_TOKEN`):
-//! read an interview request, record the candidate's accept or decline, and erase a candidate.
+//! The marketplace's JSON API for its other services (per-client bearer tokens, see
+//! `api_clients`): read an interview request, record the candidate's accept or decline, and
+//! erase a candidate.
 
 use axum::{
     extract::{Path, State},
@@ -9,9 +10,13 @@ use axum::{
     Json, Router,
 };
 use serde_json::{json, Value};
-use subtle::ConstantTimeEq;
 
-use super::{invitations, repo::requests::AnswerOutcome, state::AppState};
+use super::{
+    api_clients::{self, ApiClient},
+    invitations,
+    repo::requests::AnswerOutcome,
+    state::AppState,
+};
 
 /// Routes under `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -30,30 +35,60 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// 401 in the API's error shape, unless the request carries the bearer token.
-fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
-    (!authorised(state, headers)).then(|| {
-        error(
+/// The calling client, or the 401 to answer (no, unknown or revoked bearer token).
+async fn client(state: &AppState, headers: &HeaderMap) -> Result<ApiClient, Response> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let found = match token {
+        Some(t) => api_clients::authenticate(&state.db, t).await,
+        None => Ok(None),
+    };
+    match found {
+        Ok(Some(client)) => Ok(client),
+        Ok(None) => Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "A valid bearer token is required.",
-        )
-    })
+        )),
+        Err(e) => {
+            tracing::error!("marketplace API authentication: {e:#}");
+            Err(internal())
+        }
+    }
 }
 
-fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(given) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    bool::from(
-        given
-            .as_bytes()
-            .ct_eq(state.config.marketplace_token().as_bytes()),
+fn internal() -> Response {
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Something went wrong on our side.",
     )
+}
+
+fn no_request() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No such interview request.",
+    )
+}
+
+/// The client and the request's tenant check: a request of another company is not found.
+async fn visible(state: &AppState, headers: &HeaderMap, id: &str) -> Result<(), Response> {
+    let client = client(state, headers).await?;
+    if client == ApiClient::Marketplace {
+        return Ok(());
+    }
+    match state.db.request_unscoped(id).await {
+        Ok(Some(r)) if client.may_see(r.tenant_id) => Ok(()),
+        Ok(_) => Err(no_request()),
+        Err(e) => {
+            tracing::error!("marketplace API: {e:#}");
+            Err(internal())
+        }
+    }
 }
 
 async fn show(
@@ -61,7 +96,7 @@ async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
+    if let Err(refused) = visible(&state, &headers, &id).await {
         return refused;
     }
     respond_with(&state, &id, StatusCode::OK).await
@@ -81,7 +116,7 @@ async fn answer(
     Path(id): Path<String>,
     accept: bool,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
+    if let Err(refused) = visible(&state, &headers, &id).await {
         return refused;
     }
     match invitations::answer(&state, &id, accept).await {
@@ -97,11 +132,7 @@ async fn answer(
                 "The candidate already accepted this request."
             },
         ),
-        Ok(AnswerOutcome::NotFound) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "No such interview request.",
-        ),
+        Ok(AnswerOutcome::NotFound) => no_request(),
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -116,8 +147,16 @@ async fn erase(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &headers) {
-        return refused;
+    match client(&state, &headers).await {
+        Ok(ApiClient::Marketplace) => {}
+        Ok(ApiClient::Company(_)) => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Erasing a candidate needs a marketplace-wide API client; this one is limited to one company.",
+            )
+        }
+        Err(refused) => return refused,
     }
     match state.db.erase_candidate(&id).await {
         Ok(Some(e)) => {
@@ -132,11 +171,7 @@ async fn erase(
         Ok(None) => error(StatusCode::NOT_FOUND, "not_found", "No such candidate."),
         Err(e) => {
             tracing::error!("erasing a candidate: {e}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on our side.",
-            )
+            internal()
         }
     }
 }
@@ -144,18 +179,10 @@ async fn erase(
 async fn respond_with(state: &AppState, id: &str, status: StatusCode) -> Response {
     match request_json(state, id).await {
         Ok(Some(body)) => (status, Json(body)).into_response(),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "No such interview request.",
-        ),
+        Ok(None) => no_request(),
         Err(e) => {
             tracing::error!("marketplace API: {e:#}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on our side.",
-            )
+            internal()
         }
     }
 }

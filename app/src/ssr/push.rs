@@ -257,21 +257,43 @@ pub async fn retry(
     member: &super::auth::TenantMember,
     request_id: &str,
 ) -> Result<(), crate::error::AppError> {
-    if !state.db.retry_push(member.tenant_id(), request_id).await? {
+    let actor = super::audit::Actor::Member(member);
+    retry_in(state, member.tenant_id(), request_id, actor).await
+}
+
+/// Support's retry of a failed or waiting push of the tenant it opened in the console.
+pub async fn retry_as_support(
+    state: &AppState,
+    support: &super::auth::Support,
+    tenant_id: i64,
+    request_id: &str,
+) -> Result<(), crate::error::AppError> {
+    let actor = super::audit::Actor::Support(support);
+    retry_in(state, tenant_id, request_id, actor).await
+}
+
+async fn retry_in(
+    state: &AppState,
+    tenant_id: i64,
+    request_id: &str,
+    actor: super::audit::Actor<'_>,
+) -> Result<(), crate::error::AppError> {
+    if !state.db.retry_push(tenant_id, request_id).await? {
         return Err(crate::error::AppError::Validation(
             "Only a failed or waiting push can be retried; this one is queued, running or done."
                 .into(),
         ));
     }
     tracing::info!(
-        tenant = member.tenant_id(),
+        tenant = tenant_id,
         request = request_id,
         "push retried by hand"
     );
     state.push_wake.notify_one();
-    super::audit::by_member(
+    super::audit::record(
         &state.db,
-        member,
+        Some(tenant_id),
+        actor,
         super::audit::action::RETRY_PUSH,
         &format!("request {request_id}"),
     )

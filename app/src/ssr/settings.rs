@@ -38,6 +38,7 @@ pub async fn settings(
             .map(|s| (s.key().to_string(), s.label().to_string()))
             .collect(),
         can_edit_stages: is_admin,
+        can_invite: is_admin,
         time_zone: member.zone().name().to_string(),
         zones: chrono_tz::TZ_VARIANTS
             .iter()

@@ -55,7 +55,8 @@ pub async fn build_state(
     }
     Ok(AppState {
         leptos_options,
-        crypto: Crypto::new(&config.encryption_key),
+        crypto: Crypto::new(&config.encryption_key)
+            .with_previous(config.previous_encryption_key.as_ref()),
         config: Arc::new(config),
         db,
         merge,

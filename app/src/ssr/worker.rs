@@ -1,4 +1,4 @@
-//! Background work: push workers and sync workers. Both lease their jobs in the database, so
+//! Background work: push workers, sync workers and the tenant health evaluation. Both lease their jobs in the database, so
 //! several server processes on one PostgreSQL share the work without running the same push or
 //! tenant twice, and a killed process's work is taken over when its lease lapses. On shutdown
 //! the workers stop claiming, give back what they hold and return.
@@ -15,6 +15,10 @@ const POLL: Duration = Duration::from_secs(2);
 /// Starts the workers; they return when `shutdown` turns true.
 pub fn start(state: AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let mut handles = vec![tokio::spawn(push_loop(state.clone(), shutdown.clone()))];
+    handles.push(tokio::spawn(super::health::run(
+        state.clone(),
+        shutdown.clone(),
+    )));
     for _ in 0..state.config.sync_workers {
         handles.push(tokio::spawn(sync_loop(state.clone(), shutdown.clone())));
     }

@@ -96,7 +96,10 @@ pub async fn spawn_app_with(db: &str, dir: &std::path::Path, env: &[(&str, &str)
         base,
         http: browser(),
         sandbox: state.sandbox.clone().expect("embedded sandbox"),
-        marketplace_token: state.config.marketplace_token().to_string(),
+        marketplace_token: app::ssr::api_clients::create(&state.db, "tests", None)
+            .await
+            .expect("an API client")
+            .1,
         state: Some(state),
         _shutdown: Some(tx),
     }
@@ -261,6 +264,23 @@ impl TestApp {
         .unwrap();
         let other = self.new_browser();
         other.sign_in_as(&email, password, "Bench Admin").await;
+        other
+    }
+
+    /// Another browser signed in as a new marketplace support login (made as the command does).
+    pub async fn support(&self) -> TestApp {
+        let email = format!("support-{}@marketplace.example", super::uuid());
+        let password = "support staff password";
+        app::ssr::onboarding::create_support_user(
+            &self.state().db,
+            &email,
+            "Sam Support",
+            password,
+        )
+        .await
+        .unwrap();
+        let other = self.new_browser();
+        other.sign_in_as(&email, password, "Sam Support").await;
         other
     }
 
@@ -511,7 +531,6 @@ impl ServerProcess {
         // The port is chosen now so the public URL (which the ATS downloads the PDF from) is
         // known before the server starts.
         let port = free_port();
-        let key = app::ssr::crypto::secret_token();
         let env = [
             ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
             ("LEPTOS_OUTPUT_NAME", "atsb".into()),
@@ -525,7 +544,6 @@ impl ServerProcess {
             ("MERGE_API_KEY", "crash-test-key".into()),
             ("MERGE_API_BASE", format!("http://{addr}/api")),
             ("MERGE_WEBHOOK_KEY", "crash-test-webhook-key".into()),
-            ("ATSB_MARKETPLACE_TOKEN", key),
             // A fixed test key: base64 of the 32 bytes "crash-test-encryption-key-32byte".
             (
                 "ATSB_ENCRYPTION_KEY",
@@ -550,6 +568,20 @@ impl ServerProcess {
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.to_string(), value.to_string()));
+    }
+
+    /// The value of one of this server's environment variables.
+    pub fn env(&self, key: &str) -> String {
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{key} is not set"))
+    }
+
+    /// Removes an environment variable for the next start.
+    pub fn unset_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
     }
 
     /// A second server on the same database and sandbox, with its own port and data directory.
@@ -648,16 +680,45 @@ impl ServerProcess {
             http: browser(),
             sandbox: self.sandbox.clone(),
             control_base: self.sandbox_base.clone(),
-            marketplace_token: self
-                .env
-                .iter()
-                .find(|(k, _)| k == "ATSB_MARKETPLACE_TOKEN")
-                .unwrap()
-                .1
-                .clone(),
+            marketplace_token: self.api_client().await,
             state: None,
             _shutdown: None,
         }
+    }
+
+    /// Runs `server <args>` (an operator command) with this server's configuration; returns
+    /// whether it succeeded and what it printed.
+    pub async fn command(&self, args: &[&str], stdin: &str) -> (bool, String) {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(&self.bin)
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary runs");
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).await.unwrap();
+        drop(input);
+        let out = child.wait_with_output().await.unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
+    /// A new marketplace API client's token, made with `server create-api-client`.
+    pub async fn api_client(&self) -> String {
+        let (ok, out) = self
+            .command(&["create-api-client", "--name", "tests"], "")
+            .await;
+        assert!(ok, "{out}");
+        out.lines()
+            .find_map(|l| l.split_once("): ").map(|(_, t)| t.trim().to_string()))
+            .unwrap_or_else(|| panic!("no token in {out}"))
     }
 
     /// Waits for the process to end by itself (a failpoint); returns the signal that ended it.

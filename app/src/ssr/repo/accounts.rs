@@ -194,6 +194,16 @@ impl Db {
         .await)
     }
 
+    /// A tenant with this name (any case), if one exists.
+    pub async fn tenant_named(&self, name: &str) -> sqlx::Result<Option<i64>> {
+        on_db!(self, |p| sqlx::query_scalar(
+            "SELECT id FROM tenants WHERE LOWER(name) = LOWER($1)"
+        )
+        .bind(name.trim())
+        .fetch_optional(p)
+        .await)
+    }
+
     /// True when at least one tenant exists (the demo seed runs only on an empty database).
     pub async fn has_tenants(&self) -> sqlx::Result<bool> {
         let n: i64 = on_db!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM tenants")

@@ -45,7 +45,8 @@ impl Db {
     pub async fn audit_events(&self, tenant_id: i64, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
         on_db!(self, |p| {
             sqlx::query_as::<_, AuditRow>(
-                "SELECT a.at, COALESCE(l.name, a.actor) AS actor, a.action, a.detail \
+                "SELECT a.at, CASE WHEN l.role = 'support' THEN l.name || ' (marketplace support)' \
+                   ELSE COALESCE(l.name, a.actor) END AS actor, a.action, a.detail \
                  FROM audit_events a LEFT JOIN logins l ON l.id = a.login_id \
                  WHERE a.tenant_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2",
             )

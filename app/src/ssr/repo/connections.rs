@@ -306,6 +306,35 @@ impl Db {
         })
     }
 
+    /// Every tenant's sealed account token (for key rotation).
+    pub async fn sealed_account_tokens(&self) -> sqlx::Result<Vec<(i64, String)>> {
+        on_db!(self, |p| sqlx::query_as(
+            "SELECT tenant_id, account_token_enc FROM connections ORDER BY tenant_id"
+        )
+        .fetch_all(p)
+        .await)
+    }
+
+    /// Replaces a sealed token if it is still `old` (a relink in between wins).
+    pub async fn replace_sealed_account_token(
+        &self,
+        tenant_id: i64,
+        old: &str,
+        new: &str,
+    ) -> sqlx::Result<bool> {
+        on_db!(self, |p| {
+            sqlx::query(
+            "UPDATE connections SET account_token_enc = $3 WHERE tenant_id = $1 AND account_token_enc = $2"
+        )
+        .bind(tenant_id)
+        .bind(old)
+        .bind(new)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected() == 1)
+        })
+    }
+
     /// The newest sync run and the newest successful one.
     pub async fn sync_runs(
         &self,

@@ -2,15 +2,19 @@
 //! capability from `ssr::auth` and scopes by the tenant inside it.
 
 pub mod accounts;
+pub mod api_clients;
 pub mod ats;
 pub mod audit;
 pub mod connections;
+pub mod health;
 pub mod login_failures;
+pub mod login_tokens;
 pub mod marketplace;
 pub mod push_jobs;
 pub mod rate_budget;
 pub mod requests;
 pub mod stage_mappings;
+pub mod support;
 pub mod sync_jobs;
 pub mod webhooks;
 
