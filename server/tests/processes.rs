@@ -54,10 +54,9 @@ async fn eventually<T>(what: &str, secs: u64, mut check: impl AsyncFnMut() -> Op
     panic!("timed out waiting for {what}");
 }
 
-// Flaky under CI load (2 of 5 runs on 2026-12-03/04): after the kill the interrupted sync
-// sometimes still completes, i.e. the process holding the lease was not the one running the
-// sync. Under investigation (issue 3); run it with `cargo test -- --ignored`.
-#[ignore = "flaky: the lease holder killed is sometimes not the process running the sync"]
+// Under load a worker's lease could lapse and be taken over while the first worker carried on,
+// so both ran the sync (this test saw the killed holder's run "complete"): renewal now tells a
+// worker it lost the lease and it stops, and a run marked interrupted stays so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_postgres_never_sync_a_tenant_twice_and_take_over_a_killed_one() {
     if common::skip_pg() {

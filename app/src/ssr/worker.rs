@@ -44,21 +44,38 @@ async fn idle(wake: &tokio::sync::Notify, shutdown: &mut watch::Receiver<bool>) 
     }
 }
 
-/// Runs `work` while renewing its lease every third of the lease. Returns None if shutdown came
-/// first (the work is dropped; the caller gives the lease back).
-async fn leased<T>(
+/// How leased work ended.
+enum Leased<T> {
+    Done(T),
+    /// Shutdown came first: the work was dropped; the caller gives the lease back.
+    Shutdown,
+    /// Another process holds the lease now (ours lapsed): the work was dropped at once, so two
+    /// processes never carry on with the same job.
+    Lost,
+}
+
+/// Runs `work` while renewing its lease every third of the lease; `renew` answers whether the
+/// lease is still ours.
+async fn leased<T, R>(
     work: impl Future<Output = T>,
     lease: chrono::Duration,
-    mut renew: impl FnMut() -> tokio::task::JoinHandle<()>,
+    mut renew: impl FnMut() -> R,
     shutdown: &mut watch::Receiver<bool>,
-) -> Option<T> {
+) -> Leased<T>
+where
+    R: Future<Output = bool>,
+{
     tokio::pin!(work);
     let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(20));
     loop {
         tokio::select! {
-            result = &mut work => return Some(result),
-            _ = tokio::time::sleep(every) => { renew(); }
-            _ = shutdown.changed() => return None,
+            result = &mut work => return Leased::Done(result),
+            _ = tokio::time::sleep(every) => {
+                if !renew().await {
+                    return Leased::Lost;
+                }
+            }
+            _ = shutdown.changed() => return Leased::Shutdown,
         }
     }
 }
@@ -79,20 +96,25 @@ async fn push_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
         };
         let id = job.id;
+        // A push's steps look before they write (and check the lease before each write), so a
+        // renewal only extends it.
         let renew = || {
             let db = state.db.clone();
-            tokio::spawn(async move {
+            async move {
                 if let Err(e) = db.renew_push_lease(id, lease).await {
                     tracing::warn!(push = id, "renewing a push lease failed: {e}");
                 }
-            })
+                true
+            }
         };
         match leased(push::run(&state, job), lease, renew, &mut shutdown).await {
-            Some(Err(e)) => tracing::error!(push = id, "recording a push outcome failed: {e:#}"),
-            Some(Ok(())) => {}
+            Leased::Done(Err(e)) => {
+                tracing::error!(push = id, "recording a push outcome failed: {e:#}")
+            }
+            Leased::Done(Ok(())) | Leased::Lost => {}
             // Stopped mid-push: every step looks before it writes, so giving the push back is
             // safe; another process (or this one after a restart) resumes it.
-            None => {
+            Leased::Shutdown => {
                 if let Err(e) = state.db.release_push(id).await {
                     tracing::warn!(push = id, "releasing a push lease failed: {e}");
                 }
@@ -120,11 +142,16 @@ async fn sync_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
         };
         let renew = || {
             let (db, owner) = (state.db.clone(), owner.clone());
-            tokio::spawn(async move {
-                if let Err(e) = db.renew_sync_lease(tenant, &owner, lease).await {
-                    tracing::warn!(tenant, "renewing a sync lease failed: {e}");
+            async move {
+                match db.renew_sync_lease(tenant, &owner, lease).await {
+                    Ok(held) => held,
+                    // The database is unreachable: carry on; the next renewal tells.
+                    Err(e) => {
+                        tracing::warn!(tenant, "renewing a sync lease failed: {e}");
+                        true
+                    }
                 }
-            })
+            }
         };
         match leased(
             sync::run_leased(&state, tenant),
@@ -134,7 +161,7 @@ async fn sync_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
         )
         .await
         {
-            Some(result) => {
+            Leased::Done(result) => {
                 if let Err(e) = result {
                     tracing::warn!(tenant, "sync failed: {e:#}");
                 }
@@ -142,7 +169,12 @@ async fn sync_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
                     tracing::error!(tenant, "finishing a sync failed: {e}");
                 }
             }
-            None => {
+            // Our lease lapsed (a stalled process) and another process took the sync over; it
+            // marked our run interrupted when it started its own.
+            Leased::Lost => {
+                tracing::warn!(tenant, "lost the sync lease to another process; stopped this sync")
+            }
+            Leased::Shutdown => {
                 let _ = state
                     .db
                     .fail_running_sync_runs(

@@ -276,7 +276,8 @@ impl Db {
             "succeeded"
         };
         on_db!(self, |p| sqlx::query(
-            "UPDATE sync_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1"
+            // Only a running run: one marked interrupted by a worker that took over stays so.
+            "UPDATE sync_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1 AND state = 'running'"
         )
         .bind(run_id)
         .bind(state)

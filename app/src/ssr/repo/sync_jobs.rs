@@ -58,13 +58,14 @@ impl Db {
             .await)
     }
 
-    /// Extends `owner`'s lease on the tenant's sync.
+    /// Extends `owner`'s lease on the tenant's sync; false when another worker holds it now
+    /// (this one's lapsed and was taken over), and the caller must stop.
     pub async fn renew_sync_lease(
         &self,
         tenant_id: i64,
         owner: &str,
         lease: Duration,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
         on_db!(self, |p| sqlx::query(
             "UPDATE sync_jobs SET lease_until = $3 WHERE tenant_id = $1 AND lease_owner = $2"
         )
@@ -73,8 +74,7 @@ impl Db {
         .bind(now() + lease)
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
+        .map(|r| r.rows_affected() == 1))
     }
 
     /// Ends `owner`'s sync of the tenant: the next is due after `every`, or now if someone asked
