@@ -138,7 +138,9 @@ impl MergeError {
     }
 
     /// Maps a non-success response. `retry_after` and `retry_after_ms` are the raw header values.
-    pub(crate) fn from_response(
+    /// This is what the client does with every non-2xx answer; public so that the property tests
+    /// and the fuzz targets can feed it arbitrary statuses, headers and bodies.
+    pub fn from_response(
         status: u16,
         retry_after: Option<&str>,
         retry_after_ms: Option<&str>,
