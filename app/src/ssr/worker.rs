@@ -172,7 +172,10 @@ async fn sync_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             // Our lease lapsed (a stalled process) and another process took the sync over; it
             // marked our run interrupted when it started its own.
             Leased::Lost => {
-                tracing::warn!(tenant, "lost the sync lease to another process; stopped this sync")
+                tracing::warn!(
+                    tenant,
+                    "lost the sync lease to another process; stopped this sync"
+                )
             }
             Leased::Shutdown => {
                 let _ = state

@@ -275,7 +275,8 @@ impl Db {
         } else {
             "succeeded"
         };
-        on_db!(self, |p| sqlx::query(
+        on_db!(self, |p| {
+            sqlx::query(
             // Only a running run: one marked interrupted by a worker that took over stays so.
             "UPDATE sync_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1 AND state = 'running'"
         )
@@ -285,7 +286,8 @@ impl Db {
         .bind(now())
         .execute(p)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
