@@ -12,10 +12,10 @@ setup:
 
 ## Build (release) and serve on http://127.0.0.1:3000 with SQLite under ./data and the sandbox.
 run: setup
-	scripts/leptos.sh serve --release
+	scripts/leptos.sh serve --release --split
 
 build: setup
-	@scripts/phase.sh "build (release: server, wasm, css)" scripts/leptos.sh build --release
+	@scripts/phase.sh "build (release: server, wasm, css)" scripts/leptos.sh build --release --split
 
 ## Every test: Rust unit + integration (sandbox, SQLite, PostgreSQL) and Playwright in Chromium.
 test: setup test-rust test-e2e

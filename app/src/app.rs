@@ -4,25 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::{
     api::session::{get_me, Logout},
-    components::{HydrationMarker, BUTTON_LIGHT},
+    components::{HealthBadge, HydrationMarker, BUTTON_LIGHT},
     pages::{
-        activity::ActivityPage,
-        candidate::CandidatePage,
-        integration::IntegrationPage,
-        login::LoginPage,
-        mailbox::MailboxPage,
-        onboarding::{ForgotPage, InvitePage, ResetPage},
-        positions::PositionsPage,
-        request::RequestPage,
-        requests::RequestsPage,
-        respond::RespondPage,
-        settings::SettingsPage,
-        support::{HealthBadge, SupportPage, SupportTenantPage},
+        ActivityRoute, CandidateRoute, ForgotRoute, IntegrationRoute, InviteRoute, LoginRoute,
+        MailboxRoute, PositionsRoute, RequestRoute, RequestsRoute, ResetRoute, RespondRoute,
+        SettingsRoute, SupportRoute, SupportTenantRoute,
     },
 };
 
@@ -59,21 +50,21 @@ pub fn App() -> impl IntoView {
             <main class="mx-auto max-w-5xl p-6">
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/positions") view=PositionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async/>
-                    <Route path=path!("/candidates/:id") view=CandidatePage ssr=SsrMode::Async/>
-                    <Route path=path!("/respond/:token") view=RespondPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support") view=SupportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support/tenants/:id") view=SupportTenantPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/integration") view={Lazy::<IntegrationRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/positions") view={Lazy::<PositionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/requests") view={Lazy::<RequestsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/candidates/:id") view={Lazy::<CandidateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/respond/:token") view={Lazy::<RespondRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view={Lazy::<SupportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/tenants/:id") view={Lazy::<SupportTenantRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<MailboxRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <HydrationMarker/>

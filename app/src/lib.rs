@@ -14,10 +14,11 @@ pub mod ssr;
 
 pub use app::{shell, App};
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: loads the current page's lazily split code, then hydrates the
+/// server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

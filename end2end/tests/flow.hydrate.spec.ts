@@ -78,6 +78,8 @@ test('from login to a synced stage, interview and outcome', async ({ page, reque
   // The push lands: candidate, application, attachment ids on the request page.
   await page.goto('/requests');
   await page.getByTestId('request-row').filter({ hasText: positionTitle }).getByRole('link', { name: 'Zoë Ndlovu' }).click();
+  // The request page's code loads on first use (a split wasm chunk) before the URL changes.
+  await expect(page).toHaveURL(/\/requests\/[^/]+$/);
   const requestUrl = page.url();
   await expect(async () => {
     await page.goto(requestUrl);

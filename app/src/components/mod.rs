@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-use crate::error::AppError;
+use crate::{error::AppError, health::Health};
 
 /// An invisible marker that flips to `data-hydrated="true"` once the page runs in the browser;
 /// end-to-end tests wait for it before clicking.
@@ -73,6 +73,18 @@ pub fn Badge(#[prop(into)] text: String, #[prop(optional)] tone: Tone) -> impl I
         Tone::Bad => "bg-red-100 text-red-900",
     };
     view! { <span class=format!("inline-block rounded px-2 py-0.5 text-sm {class}")>{text}</span> }
+}
+
+/// The health word with its icon; colour is only a hint.
+#[component]
+pub fn HealthBadge(health: Health) -> impl IntoView {
+    let tone = match health {
+        Health::Healthy => Tone::Good,
+        Health::Syncing => Tone::Neutral,
+        Health::NeedsAttention => Tone::Warn,
+        Health::RelinkNeeded | Health::Disconnected => Tone::Bad,
+    };
+    view! { <Badge text=format!("{} {}", health.icon(), health.label()) tone/> }
 }
 
 /// The hint a [`Badge`] carries.

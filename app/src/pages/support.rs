@@ -13,22 +13,12 @@ use crate::{
             SupportRetryPush, TenantDetail, TenantTable,
         },
     },
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
+    components::{
+        refresh_key, Badge, Card, ErrorBox, Flash, HealthBadge, Tone, BUTTON, BUTTON_LIGHT, INPUT,
+    },
     health::Health,
     pages::activity::ActivityTable,
 };
-
-/// The health word with its icon; colour is only a hint.
-#[component]
-pub fn HealthBadge(health: Health) -> impl IntoView {
-    let tone = match health {
-        Health::Healthy => Tone::Good,
-        Health::Syncing => Tone::Neutral,
-        Health::NeedsAttention => Tone::Warn,
-        Health::RelinkNeeded | Health::Disconnected => Tone::Bad,
-    };
-    view! { <Badge text=format!("{} {}", health.icon(), health.label()) tone/> }
-}
 
 /// The console's filters, read from the URL (so a filtered page can be bookmarked and works
 /// without JavaScript).
