@@ -49,6 +49,44 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     .into_any()
 }
 
+/// A page's data: "Loading…" until it arrives, then `show` with it, or the error (a 401 sends
+/// the visitor to the sign-in page). While it refetches, the previous content stays.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => show(value).into_any(),
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// `message` when a list is empty, else what `list` renders.
+pub fn or_empty<V: IntoView + 'static>(
+    empty: bool,
+    message: &'static str,
+    list: impl FnOnce() -> V,
+) -> AnyView {
+    if empty {
+        view! { <p>{message}</p> }.into_any()
+    } else {
+        list().into_any()
+    }
+}
+
 /// Where a signed-out visitor is sent: the sign-in page, saying why.
 pub const SIGN_IN: &str = "/login?error=Please+sign+in.";
 

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::activity::{get_activity, ActivityEvent, ACTIVITY_LIMIT},
-    components::{Card, ErrorBox},
+    components::{loaded, or_empty, Card},
 };
 
 /// Who did what, and when, in this company.
@@ -16,14 +16,7 @@ pub fn ActivityPage() -> impl IntoView {
     view! {
         <Title text="Activity · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Activity"</h1>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(events) => view! { <ActivityTable events title=format!("The last {ACTIVITY_LIMIT} events")/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |events| view! { <ActivityTable events title=format!("The last {ACTIVITY_LIMIT} events")/> })}
     }
 }
 
@@ -32,25 +25,21 @@ pub fn ActivityPage() -> impl IntoView {
 pub fn ActivityTable(events: Vec<ActivityEvent>, #[prop(into)] title: String) -> impl IntoView {
     view! {
         <Card title>
-            {if events.is_empty() {
-                view! { <p>"Nothing has happened yet."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="w-full text-left text-sm">
-                        <thead><tr><th class="py-1">"When"</th><th>"Who"</th><th>"What"</th><th>"Details"</th></tr></thead>
-                        <tbody>
-                            {events.into_iter().map(|e| view! {
-                                <tr class="border-t border-slate-200" data-testid="activity">
-                                    <td class="py-1 pr-3 whitespace-nowrap">{e.at}</td>
-                                    <td class="pr-3">{e.who}</td>
-                                    <td class="pr-3">{e.action}</td>
-                                    <td class="break-all">{e.detail}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            {or_empty(events.is_empty(), "Nothing has happened yet.", || view! {
+                <table class="w-full text-left text-sm">
+                    <thead><tr><th class="py-1">"When"</th><th>"Who"</th><th>"What"</th><th>"Details"</th></tr></thead>
+                    <tbody>
+                        {events.into_iter().map(|e| view! {
+                            <tr class="border-t border-slate-200" data-testid="activity">
+                                <td class="py-1 pr-3 whitespace-nowrap">{e.at}</td>
+                                <td class="pr-3">{e.who}</td>
+                                <td class="pr-3">{e.action}</td>
+                                <td class="break-all">{e.detail}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
         </Card>
     }
 }

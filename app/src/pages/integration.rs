@@ -11,7 +11,7 @@ use crate::{
         complete_link, create_link_token, get_integration, AtsUser, Disconnect, Integration,
         SetVerificationAdmin, SyncNow,
     },
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
+    components::{loaded, refresh_key, Badge, Card, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
     merge_link::{self, LinkEvent},
 };
 
@@ -26,14 +26,7 @@ pub fn IntegrationPage() -> impl IntoView {
         <Title text="Integration · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Integration"</h1>
         <Flash/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(i) => view! { <IntegrationView i tick/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |i| view! { <IntegrationView i tick/> })}
     }
 }
 

@@ -10,7 +10,9 @@ use crate::{
         list_positions, search_jobs, AtsJob, CreatePosition, ImportJob, LinkPosition, Position,
         Positions, UnlinkPosition, JOB_MATCHES,
     },
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT},
+    components::{
+        loaded, or_empty, refresh_key, Badge, Card, Flash, Tone, BUTTON, BUTTON_LIGHT, INPUT,
+    },
 };
 
 /// The positions page (`?q=` narrows the job picker without JavaScript).
@@ -28,14 +30,7 @@ pub fn PositionsPage() -> impl IntoView {
         <Title text="Positions · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Positions"</h1>
         <Flash/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <PositionsView p search=search()/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |p| view! { <PositionsView p search=search()/> })}
     }
 }
 
@@ -80,15 +75,11 @@ fn PositionsView(p: Positions, search: String) -> impl IntoView {
         .collect();
     view! {
         <Card title="Your positions">
-            {if p.positions.is_empty() {
-                view! { <p>"No positions yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="divide-y divide-slate-200">
-                        {p.positions.into_iter().map(|pos| view! { <PositionRow pos/> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {or_empty(p.positions.is_empty(), "No positions yet.", || view! {
+                <ul class="divide-y divide-slate-200">
+                    {p.positions.into_iter().map(|pos| view! { <PositionRow pos/> }).collect_view()}
+                </ul>
+            })}
         </Card>
         <Card title="New position">
             <ActionForm action=create>

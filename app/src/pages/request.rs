@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::requests::{get_request, RequestDetail, RetryPush},
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, Tone, BUTTON},
+    components::{loaded, or_empty, refresh_key, Badge, Card, Flash, Tone, BUTTON},
 };
 
 /// The request page.
@@ -23,14 +23,7 @@ pub fn RequestPage() -> impl IntoView {
         <Title text="Interview request · ATS Bridge"/>
         <p><a class="text-blue-800 underline" href="/requests">"← All requests"</a></p>
         <Flash/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <RequestView r/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |r| view! { <RequestView r/> })}
     }
 }
 
@@ -102,24 +95,20 @@ fn RequestView(r: RequestDetail) -> impl IntoView {
             </Card>
         })}
         <Card title="Interviews">
-            {if r.interviews.is_empty() {
-                view! { <p>"No interviews scheduled in the ATS yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="divide-y divide-slate-200">
-                        {r.interviews.into_iter().map(|i| view! {
-                            <li class="py-2" data-testid="interview">
-                                <strong>{i.when}</strong> " · " <Badge text=i.status/>
-                                {i.location.map(|l| format!(" · {l}"))}
-                                <div class="text-sm text-slate-700">
-                                    {i.organizer.map(|o| format!("Organizer: {o}. "))}
-                                    {(!i.interviewers.is_empty()).then(|| format!("Interviewers: {}", i.interviewers))}
-                                </div>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {or_empty(r.interviews.is_empty(), "No interviews scheduled in the ATS yet.", || view! {
+                <ul class="divide-y divide-slate-200">
+                    {r.interviews.into_iter().map(|i| view! {
+                        <li class="py-2" data-testid="interview">
+                            <strong>{i.when}</strong> " · " <Badge text=i.status/>
+                            {i.location.map(|l| format!(" · {l}"))}
+                            <div class="text-sm text-slate-700">
+                                {i.organizer.map(|o| format!("Organizer: {o}. "))}
+                                {(!i.interviewers.is_empty()).then(|| format!("Interviewers: {}", i.interviewers))}
+                            </div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
         </Card>
     }
 }

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::requests::{list_requests, Requests, SendRequest},
-    components::{refresh_key, Badge, Card, ErrorBox, Flash, BUTTON, INPUT},
+    components::{loaded, or_empty, refresh_key, Badge, Card, Flash, BUTTON, INPUT},
 };
 
 /// The interview requests page.
@@ -18,14 +18,7 @@ pub fn RequestsPage() -> impl IntoView {
         <Title text="Interview requests · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Interview requests"</h1>
         <Flash/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <RequestsView r/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |r| view! { <RequestsView r/> })}
     }
 }
 
@@ -55,29 +48,25 @@ fn RequestsView(r: Requests) -> impl IntoView {
             </ActionForm>
         </Card>
         <Card title="Requests">
-            {if r.requests.is_empty() {
-                view! { <p>"No interview requests yet."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="w-full text-left">
-                        <thead><tr class="text-sm text-slate-600">
-                            <th class="py-1">"Candidate"</th><th>"Position"</th><th>"State"</th><th>"ATS push"</th><th>"ATS stage"</th><th>"Sent"</th>
-                        </tr></thead>
-                        <tbody>
-                            {r.requests.into_iter().map(|q| view! {
-                                <tr class="border-t border-slate-200" data-testid="request-row">
-                                    <td class="py-2"><a class="text-blue-800 underline" href=format!("/requests/{}", q.id)>{q.candidate}</a></td>
-                                    <td>{q.position}</td>
-                                    <td><Badge text=q.state/></td>
-                                    <td>{q.push.unwrap_or_else(|| "—".into())}</td>
-                                    <td>{q.stage.unwrap_or_else(|| "—".into())}</td>
-                                    <td class="text-sm">{q.created_at}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            {or_empty(r.requests.is_empty(), "No interview requests yet.", || view! {
+                <table class="w-full text-left">
+                    <thead><tr class="text-sm text-slate-600">
+                        <th class="py-1">"Candidate"</th><th>"Position"</th><th>"State"</th><th>"ATS push"</th><th>"ATS stage"</th><th>"Sent"</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.requests.into_iter().map(|q| view! {
+                            <tr class="border-t border-slate-200" data-testid="request-row">
+                                <td class="py-2"><a class="text-blue-800 underline" href=format!("/requests/{}", q.id)>{q.candidate}</a></td>
+                                <td>{q.position}</td>
+                                <td><Badge text=q.state/></td>
+                                <td>{q.push.unwrap_or_else(|| "—".into())}</td>
+                                <td>{q.stage.unwrap_or_else(|| "—".into())}</td>
+                                <td class="text-sm">{q.created_at}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
         </Card>
     }
 }

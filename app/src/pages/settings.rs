@@ -8,7 +8,7 @@ use crate::{
         onboarding::InviteColleague,
         settings::{get_settings, SetStageMapping, SetTimeZone, Settings},
     },
-    components::{refresh_key, Card, ErrorBox, Flash, BUTTON, INPUT},
+    components::{loaded, or_empty, refresh_key, Card, Flash, BUTTON, INPUT},
 };
 
 /// The settings page.
@@ -20,14 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings · ATS Bridge"/>
         <h1 class="text-2xl font-bold">"Settings"</h1>
         <Flash/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(s) => view! { <SettingsView s/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, |s| view! { <SettingsView s/> })}
     }
 }
 
@@ -87,45 +80,41 @@ fn StageMappingCard(s: Settings) -> impl IntoView {
                 "How each stage of your ATS shows on interview requests. A stage mapped to "
                 <strong>"hired"</strong> " or " <strong>"rejected"</strong> " closes the request."
             </p>
-            {if s.stages.is_empty() {
-                view! { <p>"No stages yet: connect and sync your ATS first."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="w-full text-left text-sm">
-                        <thead><tr><th class="py-1">"ATS stage"</th><th class="py-1">"Marketplace status"</th></tr></thead>
-                        <tbody>
-                            {s.stages.into_iter().map(|row| {
-                                let label = row.stage.clone();
-                                view! {
-                                    <tr class="border-t border-slate-200" data-testid="stage-row">
-                                        <td class="py-1">{row.stage.clone()}
-                                            {row.is_default.then(|| view! { <span class="ml-1 text-xs text-slate-500">"(default)"</span> })}
-                                        </td>
-                                        <td class="py-1">
-                                            {if s.can_edit_stages {
-                                                view! {
-                                                    <ActionForm action=set_stage attr:class="flex gap-2">
-                                                        <input type="hidden" name="stage" value=row.stage.clone()/>
-                                                        <select class=INPUT name="status" aria-label=format!("Status for {label}")>
-                                                            {statuses.get_value().into_iter().map(|(k, l)| {
-                                                                let selected = k == row.status;
-                                                                view! { <option value=k selected=selected>{l}</option> }
-                                                            }).collect_view()}
-                                                        </select>
-                                                        <button type="submit" class=BUTTON>"Save"</button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            } else {
-                                                view! { <span>{row.status.replace('_', " ")}</span> }.into_any()
-                                            }}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            {or_empty(s.stages.is_empty(), "No stages yet: connect and sync your ATS first.", || view! {
+                <table class="w-full text-left text-sm">
+                    <thead><tr><th class="py-1">"ATS stage"</th><th class="py-1">"Marketplace status"</th></tr></thead>
+                    <tbody>
+                        {s.stages.into_iter().map(|row| {
+                            let label = row.stage.clone();
+                            view! {
+                                <tr class="border-t border-slate-200" data-testid="stage-row">
+                                    <td class="py-1">{row.stage.clone()}
+                                        {row.is_default.then(|| view! { <span class="ml-1 text-xs text-slate-500">"(default)"</span> })}
+                                    </td>
+                                    <td class="py-1">
+                                        {if s.can_edit_stages {
+                                            view! {
+                                                <ActionForm action=set_stage attr:class="flex gap-2">
+                                                    <input type="hidden" name="stage" value=row.stage.clone()/>
+                                                    <select class=INPUT name="status" aria-label=format!("Status for {label}")>
+                                                        {statuses.get_value().into_iter().map(|(k, l)| {
+                                                            let selected = k == row.status;
+                                                            view! { <option value=k selected=selected>{l}</option> }
+                                                        }).collect_view()}
+                                                    </select>
+                                                    <button type="submit" class=BUTTON>"Save"</button>
+                                                </ActionForm>
+                                            }.into_any()
+                                        } else {
+                                            view! { <span>{row.status.replace('_', " ")}</span> }.into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
         </Card>
     }
 }

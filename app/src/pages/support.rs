@@ -14,7 +14,8 @@ use crate::{
         },
     },
     components::{
-        refresh_key, Badge, Card, ErrorBox, Flash, HealthBadge, Tone, BUTTON, BUTTON_LIGHT, INPUT,
+        loaded, or_empty, refresh_key, Badge, Card, Flash, HealthBadge, Tone, BUTTON, BUTTON_LIGHT,
+        INPUT,
     },
     health::Health,
     pages::activity::ActivityTable,
@@ -97,15 +98,10 @@ pub fn SupportPage() -> impl IntoView {
         <h1 class="text-2xl font-bold">"Support console"</h1>
         <Flash/>
         <NewCompany/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let filters = Filters::from_query(&query.read_untracked());
-                match data.await {
-                    Ok(table) => view! { <TenantTableView table filters/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |table| {
+            let filters = Filters::from_query(&query.read_untracked());
+            view! { <TenantTableView table filters/> }
+        })}
     }
 }
 
@@ -207,14 +203,7 @@ pub fn SupportTenantPage() -> impl IntoView {
         <Title text="Tenant · Support console · ATS Bridge"/>
         <p><a class="text-blue-800 underline" href="/support">"← All companies"</a></p>
         <Flash/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(t) => view! { <TenantView t/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, |t| view! { <TenantView t/> })}
     }
 }
 
@@ -292,34 +281,26 @@ fn TenantView(t: TenantDetail) -> impl IntoView {
         </Card>
         <Card title="Push queue">
             <p class="mb-2 text-sm text-slate-600">"Candidates are shown by request id only: their personal data is hidden from support."</p>
-            {if t.pushes.is_empty() {
-                view! { <p>"No pushes yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="divide-y divide-slate-200">
-                        {t.pushes.iter().cloned().map(|p| view! { <PushRow p tenant=push_tenant.clone()/> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {or_empty(t.pushes.is_empty(), "No pushes yet.", || view! {
+                <ul class="divide-y divide-slate-200">
+                    {t.pushes.iter().cloned().map(|p| view! { <PushRow p tenant=push_tenant.clone()/> }).collect_view()}
+                </ul>
+            })}
         </Card>
         <Card title="Webhook deliveries">
-            {if t.deliveries.is_empty() {
-                view! { <p>"No deliveries for this company."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="w-full text-left text-sm">
-                        <thead><tr><th class="py-1">"Received"</th><th>"Event"</th><th>"Record"</th><th>"Outcome"</th></tr></thead>
-                        <tbody>
-                            {t.deliveries.iter().map(|d| view! {
-                                <tr class="border-t border-slate-200" data-testid="delivery">
-                                    <td class="py-1 pr-2">{d.at.clone()}</td><td class="pr-2">{d.event.clone()}</td>
-                                    <td class="pr-2"><code>{d.model_id.clone().unwrap_or_default()}</code></td><td>{d.outcome.clone()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            {or_empty(t.deliveries.is_empty(), "No deliveries for this company.", || view! {
+                <table class="w-full text-left text-sm">
+                    <thead><tr><th class="py-1">"Received"</th><th>"Event"</th><th>"Record"</th><th>"Outcome"</th></tr></thead>
+                    <tbody>
+                        {t.deliveries.iter().map(|d| view! {
+                            <tr class="border-t border-slate-200" data-testid="delivery">
+                                <td class="py-1 pr-2">{d.at.clone()}</td><td class="pr-2">{d.event.clone()}</td>
+                                <td class="pr-2"><code>{d.model_id.clone().unwrap_or_default()}</code></td><td>{d.outcome.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
         </Card>
         <ActivityTable events=t.audit.clone() title="Audit log"/>
     }

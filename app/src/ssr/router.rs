@@ -17,7 +17,11 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir, timeout::TimeoutLayer};
 
-use super::{events, marketplace_api, profile, state::AppState, webhooks};
+use super::{
+    events, marketplace_api, profile,
+    state::{AppState, RequestSession},
+    webhooks,
+};
 use crate::app::{shell, App};
 
 /// Largest request body accepted anywhere (server functions, API, webhooks).
@@ -45,7 +49,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_context(RequestSession::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -118,21 +125,7 @@ async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) 
     }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let link_src = state
-        .config
-        .link_script_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval' {link_src}; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https://*.merge.dev; \
-         frame-src 'self' https://*.merge.dev; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
+    h.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -150,6 +143,23 @@ async fn protect(State(state): State<AppState>, req: Request<Body>, next: Next) 
         );
     }
     res
+}
+
+/// The Content-Security-Policy: our own scripts and the Merge Link script's origin. Built once,
+/// at start-up (it depends only on the configuration).
+pub fn content_security_policy(config: &super::config::Config) -> HeaderValue {
+    let link_src = config
+        .link_script_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval' {link_src}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https://*.merge.dev; \
+         frame-src 'self' https://*.merge.dev; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
 /// A browser request from another origin (Origin differs from Host, or Fetch Metadata says so).

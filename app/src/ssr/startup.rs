@@ -54,6 +54,7 @@ pub async fn build_state(
         tracing::info!("seeded the demo company");
     }
     Ok(AppState {
+        csp: router::content_security_policy(&config),
         leptos_options,
         crypto: Crypto::new(&config.encryption_key)
             .with_previous(config.previous_encryption_key.as_ref()),

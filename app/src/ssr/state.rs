@@ -37,6 +37,9 @@ pub struct AppState {
     pub merge_failures: super::rate_budget::Failures,
     /// This process's name on the leases it holds.
     pub worker_id: Arc<str>,
+    /// The Content-Security-Policy header every response carries.
+    #[from_ref(skip)]
+    pub csp: http::HeaderValue,
 }
 
 /// Sets the response status for an authorisation failure (401 or 403) and returns the error.
@@ -60,9 +63,25 @@ pub fn ctx() -> Result<AppState, AppError> {
     })
 }
 
+/// The current request's session, looked up once however many server functions of the request
+/// ask (a server-rendered page calls several). Provided per request by the router.
+#[derive(Clone, Default)]
+pub struct RequestSession(Arc<tokio::sync::OnceCell<Option<Session>>>);
+
 impl AppState {
     /// The session of the current request, if the cookie names a live one.
     pub async fn session(&self) -> Result<Option<Session>, AppError> {
+        match use_context::<RequestSession>() {
+            Some(cell) => cell
+                .0
+                .get_or_try_init(|| self.look_up_session())
+                .await
+                .cloned(),
+            None => self.look_up_session().await,
+        }
+    }
+
+    async fn look_up_session(&self) -> Result<Option<Session>, AppError> {
         let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| {
             tracing::error!("extracting request parts: {e}");
             AppError::Internal("no-request".into())
