@@ -65,10 +65,12 @@ pub async fn complete_link(
         tracing::warn!("linked account {} belongs to another origin id", details.id);
         return Err(AppError::Forbidden);
     }
-    let actions = state
-        .merge
-        .available_actions(&account.account_token)
-        .await?;
+    let actions = super::retry::once(
+        state,
+        admin.tenant_id(),
+        state.merge.available_actions(&account.account_token),
+    )
+    .await?;
     let integration_name = details
         .integration
         .clone()
