@@ -21,9 +21,13 @@ test('webhook to screen', async ({ page, request }) => {
 
   await page.goto('/positions');
   await hydrated(page, true);
+  // The position linked to the job just imported (the demo company has unlinked ones too).
+  const toImport = page.getByRole('combobox', { name: 'ATS job to import' });
+  const jobName = (await toImport.locator('option').first().textContent())!.trim();
   await page.getByRole('button', { name: 'Import as position' }).click();
   await expect(page.getByRole('status')).toContainText('Job imported');
-  const title = (await page.getByTestId('position').first().locator('strong').textContent())!.trim();
+  const position = page.getByTestId('position').filter({ hasText: `linked to ${jobName}` }).first();
+  const title = (await position.locator('strong').textContent())!.trim();
 
   await page.goto('/requests');
   await hydrated(page, true);
@@ -31,7 +35,8 @@ test('webhook to screen', async ({ page, request }) => {
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByRole('status')).toContainText('Interview request sent');
   await page.goto('/dev/mailbox');
-  await page.goto((await page.getByTestId('mail-link').first().getAttribute('href'))!);
+  const mail = page.locator('section').filter({ hasText: title }).first();
+  await page.goto((await mail.getByTestId('mail-link').getAttribute('href'))!);
   await hydrated(page, true);
   await page.getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByTestId('answer')).toContainText('You accepted');
