@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::server::{spawn_app, TestApp};
+use common::server::{spawn_app, Backend, TestApp};
 use reqwest::{header, Method, StatusCode};
 use serde_json::Value;
 
@@ -349,9 +349,8 @@ async fn strangers_get_401_from_every_private_function_and_pages_send_them_to_si
     }
 }
 
-#[tokio::test]
-async fn another_tenant_forging_ids_changes_and_learns_nothing() {
-    let a = spawn_app().await;
+async fn another_tenant_forging_ids_changes_and_learns_nothing(backend: Backend) {
+    let a = backend.spawn().await;
     let v = victim(&a).await;
     let before = snapshot(&a, &v).await;
     let writes_before = a.writes(&v.account).len();
@@ -410,9 +409,10 @@ async fn hiring_managers_who_are_not_admins_cannot_do_what_admins_do() {
     assert_eq!(snapshot(&admin, &v).await, before, "nothing changed");
 }
 
-#[tokio::test]
-async fn support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_the_console() {
-    let admin = spawn_app().await;
+async fn support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_the_console(
+    backend: Backend,
+) {
+    let admin = backend.spawn().await;
     let v = victim(&admin).await;
     let before = snapshot(&admin, &v).await;
     let writes_before = admin.writes(&v.account).len();
@@ -444,4 +444,31 @@ async fn support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_t
     }
     let (_, table) = support.get_fn("support_tenants", &[]).await;
     assert_eq!(table["total"], 1, "no company was created: {table}");
+}
+
+// The scoping lives in SQL, so both databases run the cross-tenant and cross-role checks.
+#[tokio::test]
+async fn forged_ids_on_sqlite() {
+    another_tenant_forging_ids_changes_and_learns_nothing(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn forged_ids_on_postgres() {
+    another_tenant_forging_ids_changes_and_learns_nothing(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn support_and_hiring_managers_stay_apart_on_sqlite() {
+    support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_the_console(
+        Backend::Sqlite,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn support_and_hiring_managers_stay_apart_on_postgres() {
+    support_cannot_act_as_a_hiring_manager_and_hiring_managers_cannot_use_the_console(
+        Backend::Postgres,
+    )
+    .await;
 }
